@@ -1,0 +1,119 @@
+"""Figures for the lessons. Every function returns a matplotlib Figure (or draws on `ax`);
+real data is always REAL-coloured and generated data FAKE-coloured, with a legend.
+
+Figures are built with `matplotlib.figure.Figure`, not pyplot, so a cell shows each one exactly
+once: when it is the cell's value or passed to `display`.
+"""
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from . import _validate as check
+from .losses import optimal_discriminator
+
+__all__ = ["REAL", "FAKE", "DISC", "figure", "density_1d", "generator_curve",
+           "discriminator_curve", "losses", "scatter_2d", "players_1d"]
+
+REAL, FAKE, DISC = "#1b9e77", "#d95f02", "#555555"   # real data, generated data, discriminator
+DPI = 80
+
+
+def figure(ncols=1, nrows=1, width=4.0, height=3.0):
+    """A Figure with a grid of axes, each panel `width` × `height` inches, at 80 dpi (lesson 01)."""
+    check.count("ncols", ncols)
+    check.count("nrows", nrows)
+    fig = Figure(figsize=(width * ncols, height * nrows), dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, (axes[0, 0] if axes.size == 1 else axes.ravel())
+
+
+def _numpy(x):
+    """A (n,) or (n, 1) tensor or array as a flat numpy array."""
+    return (x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)).reshape(-1)
+
+
+def _owner(ax, make):
+    """Use `ax` if given, else a new one-panel figure; return (figure, axes)."""
+    if ax is not None:
+        return ax.figure, ax
+    return make()
+
+
+def density_1d(target=None, real=None, fake=None, lo=-4.0, hi=4.0, bins=60, ax=None):
+    """Histograms of real and generated 1-D samples over the exact target density (lesson 01)."""
+    fig, ax = _owner(ax, figure)
+    edges = np.linspace(lo, hi, bins + 1)
+    if real is not None:
+        ax.hist(_numpy(real), bins=edges, density=True, color=REAL, alpha=0.45, label="real samples")
+    if fake is not None:
+        ax.hist(_numpy(fake), bins=edges, density=True, color=FAKE, alpha=0.45, label="generated")
+    if target is not None:
+        x = torch.linspace(lo, hi, 400)[:, None]
+        ax.plot(x[:, 0], target.log_prob(x).exp(), color=REAL, lw=2, label="p_data (exact)")
+    ax.set(xlabel="x", ylabel="density", xlim=(lo, hi))
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def generator_curve(G, lo=-3.0, hi=3.0, ax=None, label="G(z)"):
+    """The 1-D generator as a function z ↦ G(z) on [lo, hi] (lesson 01)."""
+    fig, ax = _owner(ax, figure)
+    z = torch.linspace(lo, hi, 300)[:, None]
+    with torch.no_grad():
+        ax.plot(z[:, 0], G(z)[:, 0], color=FAKE, lw=2, label=label)
+    ax.set(xlabel="noise z", ylabel="G(z)")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def discriminator_curve(D, lo=-4.0, hi=4.0, p_data=None, p_g=None, ax=None):
+    """D(x) = sigmoid(logit) on [lo, hi]; with both densities, D* = p_data/(p_data + p_g) dashed (lesson 01)."""
+    fig, ax = _owner(ax, figure)
+    x = torch.linspace(lo, hi, 400)[:, None]
+    with torch.no_grad():
+        ax.plot(x[:, 0], torch.sigmoid(D(x)), color=DISC, lw=2, label="D(x)")
+    if p_data is not None and p_g is not None:
+        ax.plot(x[:, 0], optimal_discriminator(p_data, p_g, x), color=DISC, ls="--", label="D*(x)")
+    ax.axhline(0.5, color="0.8", lw=1, zorder=0)
+    ax.set(xlabel="x", ylabel="D(x) = P(real)", ylim=(-0.02, 1.02), xlim=(lo, hi))
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def losses(history, ax=None, every=1):
+    """Discriminator and generator losses against iteration (lesson 01)."""
+    fig, ax = _owner(ax, figure)
+    check.count("every", every)
+    steps = np.arange(len(history.d_loss))[::every]
+    ax.plot(steps, history.d_loss[::every], color=DISC, lw=1, label="D loss")
+    ax.plot(steps, history.g_loss[::every], color=FAKE, lw=1, label="G loss")
+    ax.set(xlabel="iteration", ylabel="loss")
+    ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def scatter_2d(real=None, fake=None, ax=None, size=4, lim=None):
+    """Real and generated 2-D samples as a scatter plot (lesson 04)."""
+    fig, ax = _owner(ax, figure)
+    for pts, colour, label in ((real, REAL, "real"), (fake, FAKE, "generated")):
+        if pts is not None:
+            pts = pts.detach().cpu().numpy() if isinstance(pts, torch.Tensor) else np.asarray(pts)
+            ax.scatter(pts[:, 0], pts[:, 1], s=size, color=colour, alpha=0.5, lw=0, label=label)
+    if lim is not None:
+        ax.set(xlim=(-lim, lim), ylim=(-lim, lim))
+    ax.set_aspect("equal")
+    ax.legend(fontsize=8, loc="upper right", markerscale=3)
+    return fig
+
+
+def players_1d(G, D, target, fake, lo=-4.0, hi=4.0, z_range=3.0, title=None):
+    """Two panels side by side: G as a curve, and the histograms with D(x) (lesson 01)."""
+    fig, (ax_g, ax_x) = figure(ncols=2)
+    generator_curve(G, -z_range, z_range, ax=ax_g)
+    density_1d(target, fake=fake, lo=lo, hi=hi, ax=ax_x)
+    twin = ax_x.twinx()
+    discriminator_curve(D, lo, hi, ax=twin)
+    twin.legend(fontsize=8, loc="upper left")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
