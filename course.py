@@ -58,7 +58,8 @@ def main(argv):
     command = argv[0] if argv else "help"
     if command == "lab":
         ensure_venv("test")
-        os.execv(PYTHON, [str(PYTHON), "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *argv[1:]])
+        root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []   # Lab refuses root otherwise
+        os.execv(PYTHON, [str(PYTHON), "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *root, *argv[1:]])
     elif command == "test":
         ensure_venv("test,browser")
         ensure_chromium()
