@@ -63,8 +63,7 @@ def main(argv):
     elif command == "test":
         ensure_venv("test,browser")
         ensure_chromium()
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        return subprocess.run([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
+        return subprocess.run([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT).returncode
     elif command == "execute":
         ensure_venv("test")
         run(PYTHON, ROOT / "benchmarks" / "lessons.py", "--save", *argv[1:], cwd=ROOT)

@@ -78,3 +78,18 @@ def jsd(p, q, low=-6.0, high=6.0, points=None):
     kl_pm = torch.where(lp > -math.inf, lp.exp() * (lp - lm), torch.zeros_like(lp)).sum() * cell
     kl_qm = torch.where(lq > -math.inf, lq.exp() * (lq - lm), torch.zeros_like(lq)).sum() * cell
     return float(0.5 * kl_pm + 0.5 * kl_qm)
+
+
+def r1_penalty(D, real, gamma=1.0):
+    """R1 penalty γ/2 · E‖∇ₓ l(x)‖² on real data, l = D's logit (Mescheder et al. 2018) (lesson 09).
+
+    With the default γ = 1 this is ½·E‖∇ₓ l(x)‖²; train_gan(..., r1_gamma=γ) adds it to D's loss.
+    The gradient keeps its graph, so the penalty can be back-propagated into D's parameters.
+    """
+    gamma = check.non_negative("gamma", gamma)
+    real = check.batch("real", real, D.x_dim).detach().requires_grad_(True)
+    grad, = torch.autograd.grad(D(real).sum(), real, create_graph=True)
+    return gamma / 2 * grad.pow(2).sum(dim=1).mean()
+
+
+__all__ += ["r1_penalty"]

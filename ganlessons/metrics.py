@@ -6,7 +6,9 @@ from torch import distributions as td
 from . import _validate as check
 from .data import GaussianMixture
 
-__all__ = ["cdf_1d", "wasserstein_1d", "nearest_mode", "mode_shares"]
+__all__ = ["cdf_1d", "wasserstein_1d", "nearest_mode", "mode_shares", "EVAL_SIZE", "high_quality",
+           "mode_counts", "modes_covered", "hq_share", "reverse_kl", "mode_balance", "mode_report",
+           "spread_ratio"]
 
 
 def cdf_1d(dist, x):
@@ -46,3 +48,88 @@ def mode_shares(samples, dist):
     """The share of samples nearest to each mode, shape (modes,), summing to 1 (lesson 01)."""
     counts = torch.bincount(nearest_mode(samples, dist), minlength=dist.centres.shape[0])
     return counts.float() / counts.sum()
+
+
+# --- Mode-collapse metrics (lessons 07–08), following VEEGAN (Srivastava et al. 2017) and
+# PacGAN (Lin et al. 2018): HQ = within `k` = 3 standard deviations of the nearest centre;
+# a mode is covered when at least `min_count` = 1 HQ sample is nearest to it (VEEGAN's rule);
+# the papers evaluate 2,500 samples (EVAL_SIZE).
+
+EVAL_SIZE = 2500
+
+
+def _mixture(name, dist):
+    """Check that `dist` is a GaussianMixture (it knows its centres and stds)."""
+    if not isinstance(dist, GaussianMixture):
+        check.fail(name, type(dist).__name__, "a mixture from ganlessons.data (mixture_1d, ring, grid)")
+    return dist
+
+
+def _finite(name, samples, dist):
+    """A non-empty (n, dim) tensor of finite numbers matching the mixture's dimension."""
+    check.batch(name, samples, _mixture("dist", dist).centres.shape[1])
+    if not torch.isfinite(samples).all():
+        check.fail(name, "tensor with nan/inf", "finite numbers")
+    return samples.detach().float()
+
+
+def high_quality(samples, dist, k=3.0):
+    """True for each sample within k standard deviations of its nearest mode centre (lesson 07)."""
+    x = _finite("samples", samples, dist)
+    k = check.positive("k", k)
+    distance, nearest = torch.cdist(x, dist.centres).min(dim=1)
+    return distance <= k * dist.stds[nearest]
+
+
+def mode_counts(samples, dist, k=3.0):
+    """How many high-quality samples are nearest to each mode, shape (modes,) (lesson 07)."""
+    hq = high_quality(samples, dist, k)
+    modes = nearest_mode(samples, dist)[hq]
+    return torch.bincount(modes, minlength=dist.centres.shape[0])
+
+
+def modes_covered(samples, dist, k=3.0, min_count=1):
+    """Number of modes nearest to at least `min_count` high-quality samples (VEEGAN: 1) (lesson 07)."""
+    check.count("min_count", min_count)
+    return int((mode_counts(samples, dist, k) >= min_count).sum())
+
+
+def hq_share(samples, dist, k=3.0):
+    """The share of samples that are high quality, between 0 and 1 (lesson 07)."""
+    return float(high_quality(samples, dist, k).float().mean())
+
+
+def reverse_kl(samples, dist):
+    """KL(p_gen ‖ p_true) over modes: p_gen = shares of ALL samples by nearest mode; 0·log 0 = 0 (lesson 07).
+
+    p_true is the mixture's weights (uniform for ring and grid), never 0, so the value is finite:
+    0 when the shares match the weights, log(modes) when every sample sits at one mode of a
+    uniform mixture.
+    """
+    shares = mode_shares(_finite("samples", samples, dist), dist).double()
+    weights = dist.weights.double()
+    terms = torch.where(shares > 0, shares * (shares / weights).log(), torch.zeros_like(shares))
+    return float(terms.sum())
+
+
+def mode_balance(samples, dist):
+    """min over modes of (share of samples nearest to it) ÷ (its weight): 1 balanced, 0 a mode empty (lesson 07)."""
+    shares = mode_shares(_finite("samples", samples, dist), dist).double()
+    return float((shares / dist.weights.double()).min())
+
+
+def mode_report(samples, dist, k=3.0, min_count=1):
+    """Modes covered, % high quality and reverse KL of one sample set, with its size (lesson 07)."""
+    x = _finite("samples", samples, dist)
+    return {"samples": x.shape[0], "modes": modes_covered(x, dist, k, min_count),
+            "of": dist.centres.shape[0], "hq_percent": 100 * hq_share(x, dist, k),
+            "reverse_kl": reverse_kl(x, dist)}
+
+
+def spread_ratio(samples):
+    """Smallest ÷ largest eigenvalue of the samples' covariance: ≈ 0 when they lie on a curve (lesson 07)."""
+    if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[0] < 3 or samples.shape[1] < 2:
+        shown = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
+        check.fail("samples", shown, "a tensor of shape (n, dim) with n >= 3 and dim >= 2")
+    eig = torch.linalg.eigvalsh(torch.cov(samples.detach().double().T))
+    return float(eig[0].clamp(min=0) / eig[-1]) if eig[-1] > 0 else 0.0

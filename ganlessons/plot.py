@@ -117,3 +117,80 @@ def players_1d(G, D, target, fake, lo=-4.0, hi=4.0, z_range=3.0, title=None):
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+# --- lesson 09: two-player games as vector fields and trajectories --------------------------------
+
+PATH_COLOURS = ("#1f4e9c", "#7b3294", "#000000", "#b2182b")   # trajectories (never REAL/FAKE green/orange)
+
+
+def vector_field(field, lim=2.0, points=15, ax=None, labels=("x", "y")):
+    """Arrows of a 2-D vector field (u, v) = field(a, b) on [−lim, lim]², unit length, grey (lesson 09)."""
+    fig, ax = _owner(ax, figure)
+    lim = check.positive("lim", lim)
+    grid = torch.linspace(-lim, lim, check.count("points", points, 2), dtype=torch.float64)
+    a, b = torch.meshgrid(grid, grid, indexing="xy")
+    u, v = (torch.as_tensor(c, dtype=torch.float64) for c in field(a, b))
+    speed = torch.sqrt(u ** 2 + v ** 2).clamp_min(1e-12)
+    ax.quiver(a.numpy(), b.numpy(), (u / speed).numpy(), (v / speed).numpy(), color="0.7",
+              angles="xy", pivot="mid", width=0.004)
+    ax.plot([0], [0], marker="*", ms=12, color="k", ls="none", label="equilibrium (0, 0)")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel=labels[0], ylabel=labels[1])
+    ax.set_aspect("equal")
+    return fig
+
+
+def trajectory(path, ax=None, label=None, color=PATH_COLOURS[0]):
+    """A path of points (steps + 1, 2) as a line, a dot at its start and a cross at its end (lesson 09)."""
+    fig, ax = _owner(ax, figure)
+    p = path.detach().cpu().numpy() if isinstance(path, torch.Tensor) else np.asarray(path)
+    if p.ndim != 2 or p.shape[1] != 2:
+        check.fail("path", p.shape, "an array of shape (steps + 1, 2)")
+    ax.plot(p[:, 0], p[:, 1], color=color, lw=1.2, label=label)
+    ax.plot(p[0, 0], p[0, 1], "o", color=color, ms=5)
+    ax.plot(p[-1, 0], p[-1, 1], "x", color=color, ms=8, mew=2)
+    if label:
+        ax.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+__all__ += ["PATH_COLOURS", "vector_field", "trajectory"]
+
+
+def optimal_discriminator_1d(p_data, p_g, lo=-5.0, hi=5.0, D=None, ax=None, title=None):
+    """The densities p_data and p_g, and D* = p_data/(p_data + p_g) on a second axis; D too if given (lesson 02)."""
+    fig, ax = _owner(ax, figure)
+    x = torch.linspace(lo, hi, 500)[:, None]
+    with torch.no_grad():
+        ax.fill_between(x[:, 0], p_data.log_prob(x).exp(), color=REAL, alpha=0.35, label="p_data")
+        ax.fill_between(x[:, 0], p_g.log_prob(x).exp(), color=FAKE, alpha=0.35, label="p_g")
+        twin = ax.twinx()
+        twin.plot(x[:, 0], optimal_discriminator(p_data, p_g, x), color=DISC, ls="--", lw=2, label="D*(x)")
+        if D is not None:
+            twin.plot(x[:, 0], torch.sigmoid(D(x)), color=DISC, lw=1.2, label="trained D(x)")
+    ax.set(xlabel="x", ylabel="density", xlim=(lo, hi))
+    twin.set(ylabel="D(x) = P(real)", ylim=(-0.02, 1.02))
+    ax.legend(fontsize=8, loc="upper left")
+    twin.legend(fontsize=8, loc="upper right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def value_against_jsd(slide, c_g, jsd_values, xlabel="slide", axes=None):
+    """Two panels: C(G) = max_D V beside −log 4 + 2·JSD, and JSD itself, against a slide (lesson 02)."""
+    fig, (ax_c, ax_j) = figure(ncols=2) if axes is None else (axes[0].figure, axes)
+    s, c, j = _numpy(slide), _numpy(c_g), _numpy(jsd_values)
+    ax_c.plot(s, c, "o", color=DISC, label="C(G) = V(D*, G)")
+    ax_c.plot(s, -np.log(4) + 2 * j, color="k", lw=1, label="−log 4 + 2·JSD")
+    ax_c.axhline(-np.log(4), color="0.6", ls=":", label="−log 4")
+    ax_c.set(xlabel=xlabel, ylabel="value")
+    ax_c.legend(fontsize=8, loc="upper right")
+    ax_j.plot(s, j, "o-", color=DISC, label="JSD(p_data ‖ p_g)")
+    ax_j.axhline(np.log(2), color="0.6", ls=":", label="log 2 (largest possible)")
+    ax_j.set(xlabel=xlabel, ylabel="nats")
+    ax_j.legend(fontsize=8, loc="upper right")
+    return fig
+
+
+__all__ += ["optimal_discriminator_1d", "value_against_jsd"]
