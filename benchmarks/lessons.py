@@ -27,13 +27,14 @@ def execute(path, save):
     probe = nbformat.v4.new_code_cell(PEAK_RSS)
     nb.cells.append(probe)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                            store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
+                            store_widget_state=True, resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     nb.cells.pop()
     peak_mb = int(probe.outputs[0]["text"].strip())
     if save:
+        nb.metadata.pop("widgets", None)     # widget state is per run and large: keep files small
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
         nbformat.write(nb, path)
@@ -56,7 +57,7 @@ def main():
         total += seconds
         print(f"{path.name:45} {seconds:7.1f}s {budget:6d}s {peak_mb:8d} {' '.join(flags)}", flush=True)
         if args.save:
-            print(f"  saved {path.relative_to(ROOT)}")
+            print(f"  saved {path}")
     print(f"{'whole course' if not args.notebooks else 'total'}: {total:.1f} s (budget {COURSE_BUDGET_S} s for the course)")
     if over:
         print("OVER BUDGET:", "; ".join(over))

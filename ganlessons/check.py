@@ -299,9 +299,8 @@ def train_step(fn):
     if failed is not None:
         return failed
     if change > 0:
-        mistakes.insert(0, f"G trained with label 0: G's step made its fakes look *less* real to a fixed D "
-                        f"(−log D(G(z)) rose by {change:.2g}), so G helps D. Train G with label 1: "
-                        "BCE(D(G(z)), 1)")
+        mistakes.insert(0, "G trained with label 0: G's step made its fakes look *less* real to a fixed D "
+                        "(−log D(G(z)) rose), so G helps D. Train G with label 1: BCE(D(G(z)), 1)")
     elif change == 0:
         mistakes.insert(0, "G's parameters did not move: call opt_g.step() after g_loss.backward()")
     if mistakes:
@@ -310,3 +309,135 @@ def train_step(fn):
                        "fix one at a time and run this cell again")
     return verdict(True, name, "D's step leaves G alone, no gradient is left over between calls, the losses "
                    "are stored as numbers, and G's step makes its fakes look more real")
+
+
+# ---- lesson 09 ---------------------------------------------------------------------------------
+
+def _pair(got):
+    """The learner's answer as two floats (a, b), or None when it is not a pair of numbers."""
+    try:
+        a, b = got
+        return float(a), float(b)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+
+
+def _pair_cases(name, fn, cases, want, describe, hint):
+    """Run fn on each case; ✗ at the first that differs from want(*case) (rel. tol. 1e-6), else None."""
+    for case in cases:
+        got, failed = _call(name, fn, *case)
+        if failed is not None:
+            return failed
+        pair = _pair(got)
+        if pair is None:
+            return verdict(False, name, f"returned {got!r}, not a pair of numbers", "return a tuple (a, b)")
+        expected = tuple(float(v) for v in want(*case))
+        if not _close(pair, expected, 1e-6):
+            return verdict(False, name, f"for {describe(*case)} you returned ({pair[0]:.4g}, {pair[1]:.4g}), "
+                           f"expected ({expected[0]:.4g}, {expected[1]:.4g})", hint(case, pair))
+    return None
+
+
+def alternating_step(fn):
+    """Check an exercise of lesson 09: one alternating step (x, y, lr) ↦ (x', y') on min_x max_y x·y."""
+    from .games import bilinear_step
+    name = "alternating_step"
+    cases = [(0.5, -2.0, 0.3), (1.0, 0.0, 0.1), (-1.5, 0.7, 1.0)]
+
+    def want(x, y, lr):
+        return bilinear_step(torch.tensor([x, y], dtype=torch.float64), lr, "alternating")
+
+    def hint(case, pair):
+        x, y, lr = case
+        if _close(pair, (x - lr * y, y + lr * x), 1e-6):
+            return "that is the simultaneous step: move y first, then move x using the *new* y"
+        if _close(pair, (x - lr * y, y + lr * (x - lr * y)), 1e-6):
+            return "you moved x first; in this course the discriminator's side (y) moves first, as in the " \
+                   "two-block training step"
+        return "y ascends x·y (y' = y + lr·x), then x descends it using the new y (x' = x − lr·y')"
+
+    failed = _pair_cases(name, fn, cases, want, lambda x, y, lr: f"x={x}, y={y}, lr={lr}", hint)
+    return failed if failed is not None else verdict(True, name, f"correct on {len(cases)} cases")
+
+
+def dirac_r1_field(fn):
+    """Check an exercise of lesson 09: the Dirac-GAN's vector field (θ̇, ψ̇) with the R1 penalty (γ/2)·ψ²."""
+    from .games import dirac_field
+    name = "dirac_r1_field"
+    cases = [(1.0, 1.0, 1.0), (-0.5, 2.0, 0.3), (2.0, -1.5, 3.0), (0.0, 1.0, 2.0)]
+    cases = [tuple(torch.tensor(v, dtype=torch.float64) for v in case) for case in cases]
+
+    def want(theta, psi, gamma):
+        return dirac_field(theta, psi, regulariser="r1", gamma=float(gamma))
+
+    def hint(case, pair):
+        theta, psi, gamma = (float(v) for v in case)
+        plain = [float(v) for v in dirac_field(theta, psi)]
+        if _close(pair, (plain[0], plain[1] - 2 * gamma * psi), 1e-6):
+            return "the derivative of (γ/2)·ψ² is γ·ψ, not 2γ·ψ"
+        if _close(pair, (plain[0], plain[1] + gamma * psi), 1e-6):
+            return "D *maximises* V − (γ/2)·ψ²: the penalty pulls ψ towards 0, so subtract γ·ψ"
+        if _close(pair, plain, 1e-6):
+            return "that is the field without the penalty: D's ψ̇ also gets −γ·ψ"
+        return "θ̇ = ψ·σ(ψθ) (G descends V); ψ̇ = −θ·σ(ψθ) − γ·ψ (D ascends V − (γ/2)·ψ²)"
+
+    failed = _pair_cases(name, fn, cases, want,
+                         lambda t, p, g: f"θ={float(t):g}, ψ={float(p):g}, γ={float(g):g}", hint)
+    return failed if failed is not None else verdict(True, name, f"correct on {len(cases)} cases")
+
+
+def linear_uniform_kurtosis(fn):
+    """Check an exercise of lesson 04: the excess kurtosis of Σ w_i·U_i, U_i uniform, from the weights w."""
+    name = "linear_uniform_kurtosis"
+    cases = [torch.ones(1), torch.ones(10), torch.tensor([1.0, 0.01, 0.01]), torch.tensor([3.0, -1.0, 2.0, 0.5])]
+    for w in cases:
+        want = float(-1.2 * (w ** 4).sum() / (w ** 2).sum() ** 2)
+        got, failed = _call(name, fn, w.clone())
+        if failed is not None:
+            return failed
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            return verdict(False, name, f"returned {got!r}, not a number", "return a Python float or a 0-d tensor")
+        if abs(got - want) > 1e-4:
+            return verdict(False, name, f"for w = {[round(v, 2) for v in w.tolist()]} you returned {got:.4g}, "
+                           f"expected {want:.4g}",
+                           "cumulants add over independent terms: κ4 = Σ w⁴·κ4(U), variance = Σ w²·var(U), "
+                           "and a uniform's excess kurtosis is −1.2")
+    return verdict(True, name, f"correct on {len(cases)} weight vectors (one weight: −1.2, ten equal: −0.12)")
+
+
+def discriminator_step(fn):
+    """Check an exercise of lesson 04: block 1 of Algorithm 1, fn(G, D, opt_d, real, z) -> D's loss."""
+    from .models import Discriminator, Generator
+    from .train import d_step
+    name = "discriminator_step"
+    players = []
+    for _ in range(2):
+        g = torch.Generator().manual_seed(4)
+        G, D = Generator(1, 1, (8,), generator=g), Discriminator(1, (8,), generator=g)
+        players.append((G, D, torch.optim.SGD(D.parameters(), lr=0.1)))
+    real = sample(mixture_1d(), 64, torch.Generator().manual_seed(5))
+    z = sample(noise(1), 64, torch.Generator().manual_seed(6))
+    (G, D, opt), (G_ref, D_ref, opt_ref) = players
+    g_before = [p.detach().clone() for p in G.parameters()]
+    got, failed = _call(name, fn, G, D, opt, real, z)
+    if failed is not None:
+        return failed
+    want = d_step(G_ref, D_ref, opt_ref, real, z)[0]
+    if any(p.grad is not None and bool(p.grad.abs().sum() > 0) for p in G.parameters()):
+        return verdict(False, name, "G's parameters received gradients from D's loss",
+                       "feed D the detached fakes: G(z).detach(), so no gradient flows into G")
+    if any(not torch.equal(a, b) for a, b in zip(g_before, G.parameters())):
+        return verdict(False, name, "G's weights changed", "block 1 steps only D's optimizer")
+    if not all(torch.allclose(a, b, atol=1e-6) for a, b in zip(D.parameters(), D_ref.parameters())):
+        return verdict(False, name, "D's weights differ from one optimizer step on ½·BCE(D(x), 1) + ½·BCE(D(G(z)), 0)",
+                       "zero D's gradients, backpropagate gl.d_loss(D(real), D(fake)) and call opt_d.step() once")
+    try:
+        ok = abs(float(got) - float(want)) < 1e-6
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        return verdict(False, name, f"returned {got!r}, expected D's loss {float(want):.4f}",
+                       "return the loss you backpropagated (its value before the step)")
+    return verdict(True, name, "D took the same step as gl.d_step, and G received no gradient")

@@ -162,10 +162,11 @@ def optimal_discriminator_1d(p_data, p_g, lo=-5.0, hi=5.0, D=None, ax=None, titl
     fig, ax = _owner(ax, figure)
     x = torch.linspace(lo, hi, 500)[:, None]
     with torch.no_grad():
+        d_star = optimal_discriminator(p_data, p_g, x)      # checks that both are distributions
         ax.fill_between(x[:, 0], p_data.log_prob(x).exp(), color=REAL, alpha=0.35, label="p_data")
         ax.fill_between(x[:, 0], p_g.log_prob(x).exp(), color=FAKE, alpha=0.35, label="p_g")
         twin = ax.twinx()
-        twin.plot(x[:, 0], optimal_discriminator(p_data, p_g, x), color=DISC, ls="--", lw=2, label="D*(x)")
+        twin.plot(x[:, 0], d_star, color=DISC, ls="--", lw=2, label="D*(x)")
         if D is not None:
             twin.plot(x[:, 0], torch.sigmoid(D(x)), color=DISC, lw=1.2, label="trained D(x)")
     ax.set(xlabel="x", ylabel="density", xlim=(lo, hi))
@@ -181,6 +182,8 @@ def value_against_jsd(slide, c_g, jsd_values, xlabel="slide", axes=None):
     """Two panels: C(G) = max_D V beside −log 4 + 2·JSD, and JSD itself, against a slide (lesson 02)."""
     fig, (ax_c, ax_j) = figure(ncols=2) if axes is None else (axes[0].figure, axes)
     s, c, j = _numpy(slide), _numpy(c_g), _numpy(jsd_values)
+    if not len(s) == len(c) == len(j):
+        check.fail("c_g", f"{len(c)} values", f"one value per slide position ({len(s)}), as many as jsd_values")
     ax_c.plot(s, c, "o", color=DISC, label="C(G) = V(D*, G)")
     ax_c.plot(s, -np.log(4) + 2 * j, color="k", lw=1, label="−log 4 + 2·JSD")
     ax_c.axhline(-np.log(4), color="0.6", ls=":", label="−log 4")
@@ -194,3 +197,100 @@ def value_against_jsd(slide, c_g, jsd_values, xlabel="slide", axes=None):
 
 
 __all__ += ["optimal_discriminator_1d", "value_against_jsd"]
+
+
+def png_bytes(fig):
+    """A Figure rendered as PNG bytes, e.g. for an ipywidgets.Image that a slider redraws (lesson 02)."""
+    import io
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return buffer.getvalue()
+
+
+__all__ += ["png_bytes"]
+
+
+def snapshot_grid_1d(snapshots, target, z, lo=-4.0, hi=4.0, z_range=3.0):
+    """Small panels over training, one column per (iteration, G, D): G curve, histograms, D(x) (lesson 04)."""
+    if not snapshots:
+        check.fail("snapshots", snapshots, "a non-empty list of (iteration, Generator, Discriminator)")
+    fig, axes = figure(ncols=len(snapshots), nrows=3, width=2.4, height=1.9)
+    axes = axes.reshape(3, len(snapshots))
+    for col, (iteration, G, D) in enumerate(snapshots):
+        with torch.no_grad():
+            fake = G(z)
+        generator_curve(G, -z_range, z_range, ax=axes[0, col])
+        density_1d(target, fake=fake, lo=lo, hi=hi, bins=40, ax=axes[1, col])
+        discriminator_curve(D, lo, hi, ax=axes[2, col])
+        axes[0, col].set(title=f"iteration {iteration}", ylim=(lo, hi))
+        for ax in axes[:, col]:
+            if col > 0:
+                ax.get_legend().remove()
+                ax.set_ylabel("")
+    return fig
+
+
+def scatter_grid_2d(snapshots, real, lim=None):
+    """Real and generated 2-D samples side by side, one panel per {iteration: samples} (lesson 04)."""
+    if not snapshots:
+        check.fail("snapshots", snapshots, "a non-empty dict {iteration: generated samples}")
+    fig, axes = figure(ncols=len(snapshots), width=2.6, height=2.6)
+    axes = np.atleast_1d(axes)
+    for col, (ax, (iteration, fake)) in enumerate(zip(axes, snapshots.items())):
+        scatter_2d(real, fake, ax=ax, lim=lim)
+        ax.set_title(f"iteration {iteration}", fontsize=10)
+        if col > 0:
+            ax.get_legend().remove()
+    return fig
+
+
+__all__ += ["snapshot_grid_1d", "scatter_grid_2d"]
+
+
+# --- lessons 07–08: mode collapse ---------------------------------------------------------------
+
+def snapshots_2d(snapshots, real=None, lim=None, size=3, title=None):
+    """One scatter panel per training step {step: samples (n, 2)}, real data behind each (lesson 07)."""
+    steps = sorted(snapshots)
+    fig, axes = figure(ncols=len(steps), width=2.6, height=2.6)
+    axes = np.atleast_1d(axes)
+    for ax, step in zip(axes, steps):
+        scatter_2d(real, snapshots[step], ax=ax, size=size, lim=lim)
+        ax.set_title(f"step {step}", fontsize=9)
+        ax.tick_params(labelsize=7)
+        if ax is not axes[0]:
+            ax.get_legend().remove()
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def metrics_over_time(steps, reports, label=None, axes=None, color=FAKE):
+    """Modes covered, % high quality and reverse KL against training step, three panels (lesson 07)."""
+    fig, axes = figure(ncols=3, width=3.0, height=2.4) if axes is None else (axes[0].figure, axes)
+    keys = (("modes", "modes covered"), ("hq_percent", "% high quality"), ("reverse_kl", "reverse KL (nats)"))
+    for ax, (key, name) in zip(axes, keys):
+        ax.plot(list(steps), [r[key] for r in reports], "o-", color=color, ms=3, lw=1.2, label=label or "generated")
+        ax.set(xlabel="training step", ylabel=name)
+    axes[0].axhline(reports[0]["of"], color=REAL, ls="--", lw=1, label="all modes")
+    axes[0].legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def digit_clouds(covered=(1, 7), points=60, seed=0):
+    """A schematic: ten clouds of 'digit images' seen from afar, the generator on only a few (lesson 07)."""
+    check.count("points", points)
+    g = torch.Generator().manual_seed(seed)
+    angle = 2 * np.pi * np.arange(10) / 10
+    centres = torch.tensor(np.stack([np.cos(angle), np.sin(angle)], 1) * 3, dtype=torch.float32)
+    real = (centres[:, None] + 0.45 * torch.randn(10, points, 2, generator=g)).reshape(-1, 2)
+    fake = torch.cat([centres[d] + 0.3 * torch.randn(points, 2, generator=g) for d in covered])
+    fig, ax = figure(width=4.2, height=4.0)
+    scatter_2d(real, fake, ax=ax, size=6, lim=4.6)
+    for digit, (x, y) in enumerate(centres.tolist()):
+        ax.text(1.33 * x, 1.33 * y, str(digit), ha="center", va="center", fontsize=13, weight="bold")
+    ax.set(xticks=[], yticks=[], title="digits as ten clouds (a sketch, not data)")
+    return fig
+
+
+__all__ += ["snapshots_2d", "metrics_over_time", "digit_clouds"]
