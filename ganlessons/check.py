@@ -441,3 +441,100 @@ def discriminator_step(fn):
         return verdict(False, name, f"returned {got!r}, expected D's loss {float(want):.4f}",
                        "return the loss you backpropagated (its value before the step)")
     return verdict(True, name, "D took the same step as gl.d_step, and G received no gradient")
+
+
+def saturating_slope(fn):
+    """Check an exercise of lesson 05: d/dl log(1 − σ(l)), the minimax generator cost's slope on a logit."""
+    name = "saturating_slope"
+    logits = torch.tensor([-7.0, -2.0, 0.0, 1.5, 4.0])
+    got, failed = _call(name, fn, logits.clone())
+    if failed is not None:
+        return failed
+    want = -torch.sigmoid(logits)
+    if not isinstance(got, torch.Tensor) or got.shape != logits.shape:
+        shape = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
+        return verdict(False, name, f"returned {shape}, expected a tensor of shape {tuple(logits.shape)}",
+                       "compute one slope per logit, elementwise")
+    if torch.allclose(got.float(), -want, atol=1e-5):
+        return verdict(False, name, "right size, wrong sign", "log(1 − σ(l)) falls as l grows: the slope is negative")
+    if torch.allclose(got.float(), -(1 - torch.sigmoid(logits)), atol=1e-5):
+        return verdict(False, name, "that is the non-saturating cost's slope, −(1 − σ(l))",
+                       "differentiate log(1 − σ(l)), not −log σ(l)")
+    if not torch.allclose(got.float(), want, atol=1e-5):
+        bad = int((got.float() - want).abs().argmax())
+        return verdict(False, name, f"at l = {logits[bad]:.1f} you returned {float(got[bad]):.4g}, expected "
+                       f"{float(want[bad]):.4g}", "use σ'(l) = σ(l)(1 − σ(l)) and the chain rule; or check with autograd")
+    return verdict(True, name, "−σ(l) on 5 logits: it vanishes as D(G(z)) = σ(l) → 0")
+
+
+def wilson(fn):
+    """Check an exercise of lesson 06: the Wilson score interval (low, high) of a success rate at z = 1.96."""
+    from .metrics import wilson_interval
+    name = "wilson"
+    for successes, trials in ((0, 32), (32, 32), (7, 20), (50, 100)):
+        got, failed = _call(name, fn, successes, trials)
+        if failed is not None:
+            return failed
+        want = wilson_interval(successes, trials)
+        try:
+            low, high = (float(v) for v in got)
+        except (TypeError, ValueError):
+            return verdict(False, name, f"returned {got!r}", "return a pair (low, high) of numbers")
+        if abs(low - want[0]) > 1e-4 or abs(high - want[1]) > 1e-4:
+            hint = ("at 0 or all successes the simple p ± 1.96·√(p(1−p)/n) interval has zero width: that is "
+                    "the Wald interval, not Wilson's" if successes in (0, trials) else
+                    "centre (p + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n)·√(p(1−p)/n + z²/4n²)")
+            return verdict(False, name, f"for {successes}/{trials} you returned ({low:.3f}, {high:.3f}), "
+                           f"expected ({want[0]:.3f}, {want[1]:.3f})", hint)
+    return verdict(True, name, "matches the Wilson interval on 4 cases, including 0/32 and 32/32")
+
+
+# ---- lessons 07 and 08 -------------------------------------------------------------------------
+
+def _covered_cases():
+    """(samples, centres, std, answer) for modes_covered: all modes, one mode, off-manifold, mixed."""
+    from .data import ring
+    target = ring(modes=8, radius=2.0, std=0.02)
+    c = target.centres
+    halfway = 0.5 * (c[:-1] + c[1:])                     # nearest to a mode, but 0.77 away: not HQ
+    near = c[[2, 2, 5]] + torch.tensor([[0.05, 0.0], [0.0, -0.03], [0.0, 0.055]])   # within 3σ = 0.06
+    loose = c[[0, 1]] + torch.tensor([[0.07, 0.0], [0.0, 0.2]])                    # beyond 3σ
+    return [(c.repeat(3, 1), c, 0.02, 8), (c[[4]].repeat(10, 1), c, 0.02, 1), (halfway, c, 0.02, 0),
+            (torch.cat([near, loose, halfway]), c, 0.02, 2)]
+
+
+def modes_covered(fn):
+    """Check an exercise of lesson 07: the number of modes nearest to at least one high-quality sample."""
+    name = "modes_covered"
+    for samples, centres, std, want in _covered_cases():
+        got, failed = _call(name, fn, samples, centres, std)
+        if failed is not None:
+            return failed
+        number = _number(got)
+        if number != want:
+            hint = ("a sample counts only when it is within 3 standard deviations of its nearest centre"
+                    if number is not None and number > want else
+                    "find each sample's nearest centre (torch.cdist(...).min(dim=1)), keep the high-quality "
+                    "samples, then count the distinct centres they are nearest to")
+            return verdict(False, name, f"on a set of {len(samples)} samples you returned {got!r}, expected {want}", hint)
+    return verdict(True, name, "right on all modes, one mode, off-manifold samples and a mixed set")
+
+
+def pack(fn):
+    """Check an exercise of lesson 08: PacGAN's packing (n, dim) → (n/pac, pac·dim), neighbours side by side."""
+    name = "pack"
+    for n, dim, pac in ((6, 2, 2), (8, 2, 4), (9, 1, 3)):
+        x = torch.arange(float(n * dim)).reshape(n, dim)
+        got, failed = _call(name, fn, x, pac)
+        if failed is not None:
+            return failed
+        want = x.reshape(n // pac, pac * dim)
+        if not isinstance(got, torch.Tensor) or got.shape != want.shape:
+            shape = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
+            return verdict(False, name, f"for x of shape {(n, dim)} and pac={pac} you returned {shape}, expected "
+                           f"{tuple(want.shape)}", "each row of the result holds pac samples, so n/pac rows of pac·dim")
+        if not torch.equal(got, want):
+            return verdict(False, name, f"for x = arange reshaped to {(n, dim)}, pac={pac}, row 0 is "
+                           f"{got[0].tolist()}, expected {want[0].tolist()}",
+                           "row 0 packs samples 0..pac−1 side by side: a plain x.reshape(n // pac, pac * dim) does it")
+    return verdict(True, name, "packs neighbours side by side for pac = 2, 3 and 4")

@@ -289,6 +289,14 @@ class ManyHistory:
         """Run i's trained discriminator as a ganlessons Discriminator."""
         return self.D.unstack(check.choice("i", i, range(len(self.seeds))))
 
+    def first_step(self, test):
+        """For each run, the first snapshot step whose samples pass test(samples) -> bool, else nan (lesson 06)."""
+        first = torch.full((len(self.seeds),), float("nan"))
+        for step in sorted(self.snapshots, reverse=True):
+            passed = torch.tensor([bool(test(x)) for x in self.snapshots[step]])
+            first[passed] = float(step)
+        return first
+
     def history(self, i):
         """Run i's statistics and snapshots as a History, as train_gan would return it."""
         check.choice("i", i, range(len(self.seeds)))
@@ -379,3 +387,82 @@ def train_many(seeds, target, *, z_dim=1, hidden=(32,), g_activation="relu", d_a
 
 
 __all__ += ["make_players", "StackedMLP", "ManyHistory", "train_many"]
+
+
+# --- The generator's gradient as the discriminator grows confident (lesson 05)
+
+def _stacked_grads(G, D, z, g_loss):
+    """Each run's gradient of a generator loss w.r.t. the stacked G parameters; nothing is updated."""
+    loss = G_LOSSES_MANY[g_loss](D(G(z)).squeeze(-1))
+    return [g.detach() for g in torch.autograd.grad(loss.sum(), G.parameters())]
+
+
+def _norms(grads):
+    """Per-run L2 norm over a list of stacked (N, ...) gradients, shape (N,)."""
+    return torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()
+
+
+@dataclass
+class GradientSweep:
+    """What gradient_vs_d_steps measured: (checkpoints, N) tensors, and the last gradients (lesson 05)."""
+    d_steps: tuple
+    d_fake: torch.Tensor                      # mean D(G(z)) over a fixed noise batch
+    norms: dict                               # g_loss name -> ‖∇θ_G‖ of each run
+    grads: dict                               # g_loss name -> list of stacked (N, ...) gradients, per layer
+
+
+def gradient_vs_d_steps(seeds, target, *, checkpoints=(0, 10, 100, 1000), players=None, z_dim=1,
+                        hidden=(32,), batch_size=256, optimizer_d="adam", lr_d=1e-3, probe_size=1000):
+    """Freeze each seed's G, train its D alone, and at each checkpoint (D steps taken) measure mean
+    D(G(z)) and G's gradient norm under both generator losses on a fixed noise batch (lesson 05).
+
+    Players come from make_players(seed, ...) unless `players` gives each run's (G, D) pair; data
+    and noise are drawn from each run's own torch.Generator seeded with its seed.
+    """
+    seeds = _seeds(seeds)
+    checkpoints = sorted(set(checkpoints))
+    if not checkpoints or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in checkpoints):
+        check.fail("checkpoints", checkpoints, "a non-empty list of whole numbers >= 0 (D steps)")
+    pairs = _players(players, seeds, target.event_shape[0], z_dim=z_dim, hidden=hidden,
+                     g_activation="relu", d_activation="leaky_relu")
+    G, D = StackedMLP([p[0] for p in pairs]), StackedMLP([p[1] for p in pairs])
+    opt_d, prior = make_optimizer(D.parameters(), optimizer_d, lr_d), noise_prior(pairs[0][0].z_dim)
+    generators, dtype = [torch.Generator().manual_seed(s) for s in seeds], G.weights[0].dtype
+    probe = _draw(prior, check.count("probe_size", probe_size), generators, dtype)
+    d_fake, norms, grads = [], {name: [] for name in G_LOSSES}, {}
+    for step in range(checkpoints[-1] + 1):
+        if step in checkpoints:
+            with torch.no_grad():
+                d_fake.append(torch.sigmoid(D(G(probe))).mean((1, 2)))
+            for name in G_LOSSES:
+                grads[name] = _stacked_grads(G, D, probe, name)
+                norms[name].append(_norms(grads[name]))
+        if step < checkpoints[-1]:
+            real, z = _draw(target, batch_size, generators, dtype), _draw(prior, batch_size, generators, dtype)
+            _d_step_many(G, D, opt_d, real, z, 0.0)
+    return GradientSweep(tuple(checkpoints), torch.stack(d_fake),
+                         {name: torch.stack(v) for name, v in norms.items()}, grads)
+
+
+__all__ += ["GradientSweep", "gradient_vs_d_steps"]
+
+
+def confident_players(seeds, target, *, d_steps=300, players=None, z_dim=1, hidden=(32,), batch_size=256,
+                      optimizer_d="adam", lr_d=5e-3):
+    """Each seed's (G, D) pair after training D alone for `d_steps` against its frozen G: a
+    confident-D start for train_many(players=...) (lesson 05). Data and noise come from
+    torch.Generator().manual_seed(seed + 1_000_003), apart from train_many's own streams."""
+    seeds = _seeds(seeds)
+    check.count("d_steps", d_steps, 0)
+    pairs = _players(players, seeds, target.event_shape[0], z_dim=z_dim, hidden=hidden,
+                     g_activation="relu", d_activation="leaky_relu")
+    G, D = StackedMLP([p[0] for p in pairs]), StackedMLP([p[1] for p in pairs])
+    opt_d, prior = make_optimizer(D.parameters(), optimizer_d, lr_d), noise_prior(pairs[0][0].z_dim)
+    generators, dtype = [torch.Generator().manual_seed(s + 1_000_003) for s in seeds], G.weights[0].dtype
+    for _ in range(d_steps):
+        real, z = _draw(target, batch_size, generators, dtype), _draw(prior, batch_size, generators, dtype)
+        _d_step_many(G, D, opt_d, real, z, 0.0)
+    return [(G.unstack(i), D.unstack(i)) for i in range(len(seeds))]
+
+
+__all__ += ["confident_players"]
