@@ -311,8 +311,11 @@ def generator_costs(d_fake, costs, slopes, marks=(), axes=None):
         kw = dict(color=LOSS_COLOURS[name], lw=2, label=LOSS_LABELS[name])
         ax_c.plot(d, _numpy(costs[name]), **kw)
         ax_s.loglog(d, np.abs(_numpy(slopes[name])), **kw)
-    for m in marks:
-        ax_s.axvline(m, color="0.7", lw=1, ls=":")
+    if set(slopes) == {"saturating", "non_saturating"}:
+        for m in marks:                       # an arrow from one slope to the other, labelled with their ratio
+            lo, hi = (float(np.interp(m, d, np.abs(_numpy(slopes[k])))) for k in ("saturating", "non_saturating"))
+            ax_s.annotate("", xy=(m, hi), xytext=(m, lo), arrowprops=dict(arrowstyle="<->", color="0.4"))
+            ax_s.text(m * 1.15, (lo * hi) ** 0.5, f"{hi / lo:.0f}×", fontsize=8, color="0.3")
     ax_c.set(xlabel="D(G(z))", ylabel="generator cost (minimised)", title="cost")
     ax_s.set(xlabel="D(G(z))", ylabel="|∂ cost / ∂ logit|", title="slope w.r.t. D's logit")
     ax_c.legend(fontsize=8, loc="upper right")

@@ -6,6 +6,7 @@ import asyncio
 import io
 import math
 import time
+import warnings
 from collections import deque
 
 import ipywidgets as W
@@ -21,7 +22,7 @@ from .models import Discriminator, Generator
 from .plot import DISC, FAKE, REAL
 from .train import G_LOSSES, History, TrainingDiverged, _diverged, d_step, g_step, make_optimizer, train_step
 
-__all__ = ["DATASETS", "playground_target", "kde_1d", "Playground"]
+__all__ = ["DATASETS", "playground_target", "kde_1d", "generator_push", "Playground"]
 
 # name: (label in the dropdown, dimension, half-width of the view)
 DATASETS = {"gaussian": ("Gaussian (1D)", 1, 4.0), "bimodal": ("bimodal (1D)", 1, 4.0),
@@ -54,7 +55,7 @@ def kde_1d(samples, x, bandwidth=None, min_bandwidth=0.02):
 
 def _dropdown(label, options):
     """A dropdown; options are values or (label, value) pairs."""
-    return W.Dropdown(options=options, description=label, layout=W.Layout(width="210px"),
+    return W.Dropdown(options=options, description=label, layout=W.Layout(width="235px"),
                       style={"description_width": "90px"})
 
 
@@ -77,7 +78,7 @@ def _make_controls():
         "dataset": _dropdown("dataset", [(label, name) for name, (label, _, _) in DATASETS.items()]),
         "prior": _dropdown("noise", ["normal", "uniform"]),
         "z_dim": _slider("noise dim", 1, 10),
-        "g_loss": _dropdown("G loss", ["non_saturating", "saturating"]),
+        "g_loss": _dropdown("G loss", [("non-saturating", "non_saturating"), ("saturating", "saturating")]),
         "optimizer_g": _dropdown("G optimizer", ["adam", "sgd"]),
         "optimizer_d": _dropdown("D optimizer", ["adam", "sgd"]),
         "lr_g": _log_slider("G lr", -5, -0.5),
@@ -163,8 +164,9 @@ def _z_grid(prior, z_dim, lines=9, points=40):
     return z.reshape(2 * lines, points, z_dim)
 
 
-def _generator_arrows(G, D, z, g_loss):
-    """Fake samples G(z) and the direction the G loss pushes each one: −∂loss_i/∂x_i, shape (n, 2)."""
+def generator_push(G, D, z, g_loss="non_saturating"):
+    """Fakes x = G(z) and the G loss's push on each one, −∂loss_i/∂x_i: the playground's arrows (lesson 04)."""
+    check.choice("g_loss", g_loss, tuple(G_LOSSES))
     x = G(z).detach().requires_grad_(True)
     loss = G_LOSSES[g_loss](D(x)) * x.shape[0]            # the sum of per-sample losses
     grad, = torch.autograd.grad(loss, x)
@@ -186,12 +188,16 @@ class Playground:
     are attributes (pg.lr_d = 1e-2); changing dataset, prior, z_dim, optimizers, width, layers or
     seed starts a fresh run, other controls act on the running one. In 1-D, D*(x) is computed
     with p_g estimated by a Gaussian KDE (Scott's rule) of the generated samples on view.
+
+    Settings are the controls' values (see DEFAULTS); besides them: `view_size` samples are drawn
+    (from a fixed noise batch), `arrows` of them get a push arrow drawn `arrow_scale` times its
+    length, and Play pauses `frame_pause` seconds between frames so the kernel can answer clicks.
     """
     dataset, prior, z_dim, g_loss = _Control(), _Control(), _Control(), _Control()
     optimizer_g, optimizer_d, lr_g, lr_d, k = _Control(), _Control(), _Control(), _Control(), _Control()
     width, layers, batch_size, seed, speed = _Control(), _Control(), _Control(), _Control(), _Control()
 
-    def __init__(self, view_size=1000, arrows=64, arrow_scale=0.3, frame_pause=0.01, **settings):
+    def __init__(self, view_size=1000, arrows=64, arrow_scale=0.6, frame_pause=0.01, **settings):
         self.view_size, self.arrows = check.count("view_size", view_size, 10), check.count("arrows", arrows, 0)
         self.frame_pause = check.non_negative("frame_pause", frame_pause)
         self.arrow_scale = check.positive("arrow_scale", arrow_scale)
@@ -281,7 +287,12 @@ class Playground:
     async def _play_loop(self):
         """Frames until paused, yielding to the kernel between frames so clicks and cells get handled."""
         while self.playing:
-            self.frame()
+            try:
+                self.frame()
+            except Exception as err:           # a task's error would vanish silently: show it, stop
+                self.pause()
+                self.status.value = f"<b>paused:</b> {type(err).__name__}: {err}"
+                return
             await asyncio.sleep(self.frame_pause)
 
     def play(self):
@@ -308,12 +319,15 @@ class Playground:
     # --- the widget app ------------------------------------------------------------------
 
     def _canvas(self):
-        """Attach an ipympl canvas to the figure: a live widget in JupyterLab, plain Agg headlessly."""
+        """Attach an ipympl canvas: a live widget in JupyterLab; without a browser it still renders (Agg)."""
         from ipympl.backend_nbagg import Canvas, FigureManager
         canvas = Canvas(self.figure)
-        FigureManager(canvas, 0)
+        with warnings.catch_warnings():            # ipympl's toolbar passes traitlets an extra argument
+            warnings.simplefilter("ignore", DeprecationWarning)
+            FigureManager(canvas, 0)
         canvas.header_visible, canvas.footer_visible, canvas.toolbar_visible = False, False, False
         canvas.resizable = False
+        canvas._size = tuple(self.figure.bbox.size)   # what ipympl sets when a canvas itself is displayed
 
     def _button(self, label, icon, action, name):
         """A button that calls `action` and redraws; tagged with a CSS class for tests."""
@@ -353,6 +367,7 @@ class Playground:
     def _repr_mimebundle_(self, **kwargs):
         """Show the app; viewers without widgets show a PNG of the figure instead."""
         import base64
+        self.redraw()                                        # show the current state, not the last frame
         return {"application/vnd.jupyter.widget-view+json":
                 {"version_major": 2, "version_minor": 0, "model_id": self.app.model_id},
                 "image/png": base64.b64encode(self.snapshot_png()).decode("ascii"),
@@ -367,7 +382,7 @@ class Playground:
         fig.clear()
         self.animated, self.background, self.limits = [], None, {}
         gs = fig.add_gridspec(2, 2, width_ratios=(1, 1.7) if self.dim == 1 else (1.15, 1),
-                              left=0.06, right=0.95, bottom=0.09, top=0.94, wspace=0.22, hspace=0.38)
+                              left=0.06, right=0.95, bottom=0.09, top=0.94, wspace=0.22, hspace=0.45)
         if self.dim == 1:
             self._layout_1d(fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1]))
             self._layout_curves(fig.add_subplot(gs[1, 0]), fig.add_subplot(gs[1, 1]))
@@ -412,7 +427,7 @@ class Playground:
         self.heat = ax.imshow(np.zeros((60, 60)), extent=(-half, half, -half, half), origin="lower",
                               cmap=D_CMAP, vmin=0, vmax=1, alpha=0.55, interpolation="bilinear", animated=True)
         real = self.view_real[:500].numpy()
-        real_dots = ax.scatter(real[:, 0], real[:, 1], s=5, color=REAL, lw=0, alpha=0.7, label="real",
+        real_dots = ax.scatter(real[:, 0], real[:, 1], s=9, color=REAL, lw=0, alpha=0.8, label="real",
                                animated=True)
         self.fake_dots = ax.scatter(real[:, 0], real[:, 1], s=5, color=FAKE, lw=0, alpha=0.8, label="generated",
                                     animated=True)
@@ -423,7 +438,7 @@ class Playground:
         self.quiver = ax.quiver(np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), color="#7b3294",
                                 angles="xy", scale_units="xy", scale=1, width=0.004, label="G's push",
                                 animated=True)
-        self.animated += [self.heat, real_dots, self.manifold, self.fake_dots, self.quiver]
+        self.animated += [self.heat, self.manifold, self.fake_dots, real_dots, self.quiver]   # real on top
         ax.set(xlim=(-half, half), ylim=(-half, half), aspect="equal",
                title="data space: D(x) (green = real), G's manifold and push")
         legend = ax.legend(fontsize=8, loc="upper left", markerscale=2)
@@ -494,7 +509,7 @@ class Playground:
             lines = self.G(self.z_grid.reshape(-1, self.z_dim)).reshape(*self.z_grid.shape[:2], 2)
             self.manifold.set_segments(list(lines.numpy()))
         if self.arrows:
-            x, push = _generator_arrows(self.G, self.D, self.view_z[:self.arrows], self.g_loss)
+            x, push = generator_push(self.G, self.D, self.view_z[:self.arrows], self.g_loss)
             self.quiver.set_offsets(x.numpy())
             push = self.arrow_scale * push
             self.quiver.set_UVC(push[:, 0].numpy(), push[:, 1].numpy())

@@ -1,0 +1,250 @@
+"""The GAN playground of lesson 04, driven headlessly: same training code as ganlessons.train,
+controls as attributes (bad values give a clear ValueError), structural changes reset the run,
+learning-rate changes do not, Play/Pause run as a task on an event loop that stays free."""
+import asyncio
+import math
+
+import pytest
+import torch
+
+import ganlessons as gl
+from ganlessons.widgets import DATASETS, Playground, kde_1d, playground_target
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    torch.set_num_threads(1)
+
+
+@pytest.fixture
+def pg():
+    return Playground(view_size=200, arrows=16)
+
+
+def test_step_is_train_gan_on_the_same_code_path(pg):
+    pg.step(30)
+    G, D = gl.train.make_players(0, hidden=(32,))
+    h = gl.train_gan(G, D, gl.mixture_1d(), steps=30, seed=0, progress=False)
+    assert pg.history.d_loss == h.d_loss and pg.history.g_loss == h.g_loss
+    assert pg.history.d_fake == h.d_fake
+    for p, q in zip(pg.G.parameters(), G.parameters()):
+        assert torch.equal(p, q)
+
+
+def test_history_and_counters(pg):
+    pg.k = 3
+    pg.step(4)
+    assert len(pg.history) == 4 and (pg.d_steps, pg.g_steps) == (12, 4)
+    pg.step_d()
+    pg.step_g()
+    assert (pg.d_steps, pg.g_steps, len(pg.history)) == (13, 5, 4)
+    pg.redraw()
+    assert "gl-iteration'>4<" in pg.status.value
+
+
+def test_step_d_changes_only_d_and_step_g_only_g(pg):
+    g0 = [p.clone() for p in pg.G.parameters()]
+    d0 = [p.clone() for p in pg.D.parameters()]
+    pg.step_d()
+    assert all(torch.equal(a, b) for a, b in zip(g0, pg.G.parameters()))
+    assert not all(torch.equal(a, b) for a, b in zip(d0, pg.D.parameters()))
+    d1 = [p.clone() for p in pg.D.parameters()]
+    pg.step_g()
+    assert all(torch.equal(a, b) for a, b in zip(d1, pg.D.parameters()))
+    assert not all(torch.equal(a, b) for a, b in zip(g0, pg.G.parameters()))
+
+
+@pytest.mark.parametrize("name, value", [("dataset", "ring"), ("prior", "uniform"), ("z_dim", 3), ("width", 16),
+                                         ("layers", 2), ("optimizer_g", "sgd"), ("optimizer_d", "sgd"), ("seed", 5)])
+def test_structural_controls_reset(pg, name, value):
+    pg.step(3)
+    old_g = pg.G
+    setattr(pg, name, value)
+    assert getattr(pg, name) == value and pg.controls[name].value == value
+    assert len(pg.history) == 0 and pg.d_steps == 0 and pg.G is not old_g
+
+
+def test_structure_follows_the_controls():
+    pg = Playground(dataset="ring", z_dim=2, width=8, layers=2, optimizer_g="sgd", view_size=100)
+    assert pg.dim == 2 and pg.G.z_dim == 2 and pg.G.x_dim == 2
+    assert [m.out_features for m in pg.G.net if isinstance(m, torch.nn.Linear)] == [8, 8, 2]
+    assert isinstance(pg.opt_g, torch.optim.SGD) and isinstance(pg.opt_d, torch.optim.Adam)
+    pg.step(2)
+    pg.redraw()
+    assert len(pg.history) == 2
+
+
+@pytest.mark.parametrize("name, value", [("lr_g", 1e-2), ("lr_d", 3e-4), ("k", 2), ("batch_size", 64),
+                                         ("g_loss", "saturating"), ("speed", 5)])
+def test_live_controls_keep_the_run(pg, name, value):
+    pg.step(3)
+    old_g = pg.G
+    setattr(pg, name, value)
+    assert len(pg.history) == 3 and pg.G is old_g
+    if name.startswith("lr"):
+        opt = pg.opt_g if name == "lr_g" else pg.opt_d
+        assert all(math.isclose(group["lr"], value) for group in opt.param_groups)
+    pg.step(1)
+    assert len(pg.history) == 4
+
+
+def test_live_controls_act_on_the_next_step(pg):
+    pg.batch_size, pg.k, pg.g_loss = 32, 2, "saturating"
+    pg.step(1)
+    assert pg.d_steps == 2
+    assert pg.history.g_loss[-1] < 0, "the saturating loss log(1 − D(G(z))) is negative"
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("dataset", "moons", "one of 'gaussian'"), ("prior", "laplace", "'normal', 'uniform'"),
+    ("z_dim", 0, "from 1 to 10"), ("z_dim", 2.5, "whole number"), ("z_dim", True, "whole number"),
+    ("k", 11, "from 1 to 10"), ("lr_g", -1e-3, "> 0"), ("lr_d", 5.0, "between"), ("lr_g", float("nan"), "> 0"),
+    ("width", 33, "one of 4, 8"), ("batch_size", "256", "one of 16"), ("seed", -1, "from 0"),
+    ("optimizer_g", "rmsprop", "'adam', 'sgd'"), ("g_loss", "wasserstein", "'non_saturating'"),
+    ("speed", 0, "from 1 to 100"), ("layers", 4, "from 1 to 3")])
+def test_bad_values_raise_clear_errors_and_change_nothing(pg, name, value, words):
+    before = getattr(pg, name)
+    with pytest.raises(ValueError, match=name) as err:
+        setattr(pg, name, value)
+    assert words in str(err.value) and repr(value) in str(err.value)
+    assert getattr(pg, name) == before
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(ValueError, match="dataset='moons'"):
+        Playground(dataset="moons")
+    with pytest.raises(ValueError, match="colour"):
+        Playground(colour="red")
+    with pytest.raises(ValueError, match="n=0"):
+        Playground(view_size=50).step(0)
+
+
+def test_every_dataset_draws(tmp_path):
+    for name in DATASETS:
+        pg = Playground(dataset=name, view_size=100, arrows=8)
+        pg.step(2)
+        pg.redraw()
+        png = pg.snapshot_png()
+        assert png[:4] == b"\x89PNG"
+        assert pg.dim == DATASETS[name][1] == playground_target(name).event_shape[0]
+
+
+def test_figure_shows_the_players(pg):
+    pg.step(5)
+    pg.redraw()
+    z = pg.z_line
+    with torch.no_grad():
+        assert torch.allclose(torch.as_tensor(pg.g_line.get_ydata()), pg.G(z)[:, 0])
+        assert torch.allclose(torch.as_tensor(pg.d_line.get_ydata()), torch.sigmoid(pg.D(pg.x_grid)))
+    star = torch.as_tensor(pg.d_star.get_ydata())
+    assert ((star >= 0) & (star <= 1)).all()
+    x_loss, y_loss = pg.loss_lines[0].get_data()
+    assert list(y_loss) == pg.history.d_loss
+
+
+def test_d_star_uses_kde_of_the_generated_samples():
+    pg = Playground(dataset="gaussian", view_size=400)
+    pg.redraw()
+    with torch.no_grad():
+        fake = pg.G(pg.view_z)
+    p_data = pg.target.log_prob(pg.star_grid).exp()
+    expected = p_data / (p_data + kde_1d(fake, pg.star_grid))
+    assert torch.allclose(torch.as_tensor(pg.d_star.get_ydata()), expected, atol=1e-6)
+
+
+def test_kde_matches_a_gaussian_and_integrates_to_one():
+    samples = gl.sample(gl.gaussian(0.0, 1.0), 20_000, torch.Generator().manual_seed(0))
+    x = torch.linspace(-6, 6, 1201)[:, None]
+    density = kde_1d(samples, x)
+    assert abs(float(torch.trapezoid(density, x[:, 0])) - 1) < 1e-3
+    assert float((density - gl.gaussian(0.0, 1.0).log_prob(x).exp()).abs().max()) < 0.02
+    same = kde_1d(torch.zeros(50, 1), x)                     # all samples equal: the bandwidth floor
+    assert torch.isfinite(same).all() and float(same.max()) > 10
+    with pytest.raises(ValueError, match="bandwidth"):
+        kde_1d(samples, x, bandwidth=0)
+
+
+def test_2d_arrows_are_minus_the_per_sample_loss_gradient():
+    pg = Playground(dataset="gaussian2d", view_size=100, arrows=10, arrow_scale=1.0)
+    pg.step(3)
+    pg.redraw()
+    x = pg.G(pg.view_z[:10]).detach().requires_grad_(True)
+    torch.nn.functional.softplus(-pg.D(x)).sum().backward()      # −log D(x) per sample
+    assert torch.allclose(torch.as_tensor(pg.quiver.U), -x.grad[:, 0], atol=1e-5)
+    assert torch.allclose(torch.as_tensor(pg.quiver.V), -x.grad[:, 1], atol=1e-5)
+
+
+def test_divergence_is_reported_with_the_step():
+    pg = Playground(view_size=50)
+    with torch.no_grad():
+        pg.G.net[-1].bias.fill_(float("nan"))
+    with pytest.raises(gl.TrainingDiverged, match="diverged at step 0"):
+        pg.step(1)
+    pg.frame()                                          # a frame pauses with the message instead
+    assert not pg.playing and "diverged" in pg.status.value
+
+
+def test_play_needs_an_event_loop(pg):
+    with pytest.raises(RuntimeError, match="pg.step"):
+        pg.play()
+
+
+def test_play_and_pause_leave_the_loop_free(pg):
+    async def scenario():
+        ticks = 0
+        pg.play()
+        assert pg.play_button.description == "Pause"
+        while len(pg.history) < 30:
+            ticks += 1                                      # other work runs between frames
+            await asyncio.sleep(0.001)
+        pg._toggle()                                        # the Pause button
+        await asyncio.sleep(0.05)
+        stopped = len(pg.history)
+        await asyncio.sleep(0.1)
+        return ticks, stopped
+
+    ticks, stopped = asyncio.run(scenario())
+    assert ticks >= 2, "the event loop got no time while playing"
+    assert len(pg.history) == stopped and not pg.playing
+    assert pg.play_button.description == "Play"
+
+
+def test_app_and_static_fallback(pg):
+    bundle = pg._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == pg.app.model_id
+    assert bundle["image/png"] and "GAN playground" in bundle["text/plain"]
+    assert pg.figure.canvas in pg.app.children
+
+
+def test_an_error_while_playing_pauses_and_shows_it(pg):
+    async def scenario():
+        pg.play()
+        await asyncio.sleep(0.05)
+        pg.G = None                                          # break the run under the player's feet
+        for _ in range(100):
+            if not pg.playing:
+                break
+            await asyncio.sleep(0.01)
+
+    asyncio.run(scenario())
+    assert not pg.playing and "paused" in pg.status.value and "Error" in pg.status.value
+
+
+def test_snapshot_grid_1d_and_scatter_grid_2d():
+    G, D = gl.train.make_players(0)
+    z = gl.sample(gl.noise(1), 300, torch.Generator().manual_seed(1))
+    fig = gl.plot.snapshot_grid_1d([(0, G, D), (10, G, D)], gl.mixture_1d(), z)
+    assert len(fig.axes) == 6 and fig.axes[0].get_title() == "iteration 0"
+    real = gl.sample(gl.ring(), 100, torch.Generator().manual_seed(2))
+    fig = gl.plot.scatter_grid_2d({0: real * 0.5, 100: real}, real, lim=3)
+    assert len(fig.axes) == 2 and fig.axes[1].get_title() == "iteration 100"
+    with pytest.raises(ValueError, match="snapshots"):
+        gl.plot.snapshot_grid_1d([], gl.mixture_1d(), z)
+    with pytest.raises(ValueError, match="snapshots"):
+        gl.plot.scatter_grid_2d({}, real)
+
+
+def test_generator_push_rejects_unknown_losses():
+    G, D = gl.train.make_players(0)
+    with pytest.raises(ValueError, match="g_loss='hinge'"):
+        gl.widgets.generator_push(G, D, torch.zeros(4, 1), "hinge")
