@@ -350,7 +350,8 @@ def train_many(seeds, target, *, z_dim=1, hidden=(32,), g_activation="relu", d_a
 
     Result: h.d_loss, h.g_loss, h.d_real, h.d_fake, h.g_grad_norm are (steps, N) tensors;
     h.snapshots[step] is (N, snapshot_size, x_dim); h.generator(i), h.discriminator(i) and
-    h.history(i) give run i's trained players and its History.
+    h.history(i) give run i's trained players and its History; h.first_step(test) the first
+    snapshot step at which each run's samples pass a test.
     """
     seeds = _seeds(seeds)
     for name, value in (("steps", steps), ("batch_size", batch_size), ("k", k), ("snapshot_size", snapshot_size)):
