@@ -133,3 +133,56 @@ def spread_ratio(samples):
         check.fail("samples", shown, "a tensor of shape (n, dim) with n >= 3 and dim >= 2")
     eig = torch.linalg.eigvalsh(torch.cov(samples.detach().double().T))
     return float(eig[0].clamp(min=0) / eig[-1]) if eig[-1] > 0 else 0.0
+
+
+def local_spread_ratio(samples, neighbours=10):
+    """Median over samples of λ₂/λ₁ of the covariance of its nearest neighbours: ≈ 0 on a curve (lesson 07).
+
+    λ₁ ≥ λ₂ are the two largest eigenvalues. Locally a curve is a line segment, so its
+    neighbourhoods are flat however the curve bends; a cloud that fills 2 or more dimensions
+    gives neighbourhoods with λ₂/λ₁ well above 0.
+    """
+    k = check.count("neighbours", neighbours, 3)
+    if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[0] <= k or samples.shape[1] < 2:
+        shown = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
+        check.fail("samples", shown, f"a tensor of shape (n, dim) with n > neighbours={k} and dim >= 2")
+    x = samples.detach().double()
+    near = torch.cdist(x, x).topk(k, largest=False).indices             # (n, k), each point included
+    local = x[near] - x[near].mean(dim=1, keepdim=True)
+    eig = torch.linalg.eigvalsh(local.transpose(1, 2) @ local / k)      # ascending, (n, dim)
+    return float((eig[:, -2] / eig[:, -1].clamp(min=1e-300)).median())
+
+
+__all__ += ["local_spread_ratio"]
+
+
+# --- Statistics over many runs (lesson 06)
+
+def wilson_interval(successes, trials, z=1.96):
+    """Wilson score interval (low, high) for a success rate; z = 1.96 gives ~95% (lesson 06)."""
+    check.count("trials", trials)
+    if isinstance(successes, bool) or not isinstance(successes, int) or not 0 <= successes <= trials:
+        check.fail("successes", successes, f"a whole number between 0 and trials={trials}")
+    z, p = check.positive("z", z), successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * (p * (1 - p) / trials + z * z / (4 * trials * trials)) ** 0.5
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean_se(values):
+    """Mean and standard error (sample std / √n) of the finite values; (nan, nan) if none (lesson 06)."""
+    v = torch.as_tensor(values, dtype=torch.float64).reshape(-1)
+    v = v[torch.isfinite(v)]
+    if v.numel() == 0:
+        return float("nan"), float("nan")
+    se = float(v.std() / v.numel() ** 0.5) if v.numel() > 1 else float("nan")
+    return float(v.mean()), se
+
+
+def covers_modes(samples, dist, min_share=0.25, max_w1=0.5):
+    """True when every mode of a 1-D mixture gets >= min_share of the samples and W1 < max_w1 (lesson 06)."""
+    shares = mode_shares(_finite("samples", samples, dist), dist)
+    return bool(shares.min() >= min_share) and wasserstein_1d(samples, dist) < check.positive("max_w1", max_w1)
+
+
+__all__ += ["wilson_interval", "mean_se", "covers_modes"]
