@@ -47,8 +47,9 @@ def ensure_chromium():
     if Path(CHROMIUM).exists():
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        run("apt-get", "update", "-q")
-        run("apt-get", "install", "-y", "-q", "chromium")
+        quiet = dict(os.environ, DEBIAN_FRONTEND="noninteractive")   # CI has no terminal to answer prompts
+        run("apt-get", "update", "-q", env=quiet)
+        run("apt-get", "install", "-y", "-q", "chromium", env=quiet)
     else:
         sys.exit(f"The browser test needs Chromium at {CHROMIUM}. On Debian/Ubuntu: "
                  "sudo apt-get install chromium; then run this command again.")
