@@ -1,11 +1,14 @@
-"""What a learner sees: lesson 04 in JupyterLab in headless Chromium (issue 4).
+"""What a learner sees: the lessons' widgets in JupyterLab in headless Chromium (issue 4).
 
-Starts JupyterLab on a free loopback port with its JUPYTER_* folders in a temp folder, opens a copy
-of lesson 04, runs every cell, waits for the kernel to be idle and every prompt to be numbered,
-then checks the GAN playground: a live ipympl canvas with its controls (not "Loading widget…" or
-a text repr); Play advances the iteration counter and changes the canvas; Pause stops it; a
-dropdown change starts a fresh run. Screenshots go to test-artifacts/ (on failure, and one of
-the playground when everything passed, to look at).
+Starts JupyterLab on a free loopback port with its JUPYTER_* folders in a temp folder, serving
+copies of lessons 00, 02, 04 and 09. Each lesson opens in its own tab (and JupyterLab workspace),
+runs every cell, and waits for the kernel to be idle and every prompt to be numbered (no cell
+may raise). Lesson 04: the GAN playground is a live ipympl canvas with its controls (not "Loading
+widget…" or a text repr); Play advances the iteration counter and changes the canvas; Pause stops
+it; a dropdown change starts a fresh run. Lessons 00, 02 and 09: the ipywidgets render as sliders,
+toggle buttons and pictures (not a text repr, "Loading widget…" or "Error displaying widget"), and
+moving a slider with the keyboard or clicking a toggle changes its readout and redraws the picture.
+Screenshots go to test-artifacts/ (on failure, and one per lesson when everything passed, to look at).
 
 Needs Debian's Chromium at /usr/bin/chromium and the playwright package (`python3 course.py test`
 installs both); never `playwright install`.
@@ -20,11 +23,13 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON = ROOT / "notebooks" / "04_train_a_gan_step_by_step.ipynb"
+NOTEBOOKS = ROOT / "notebooks"
+LESSON = NOTEBOOKS / "04_train_a_gan_step_by_step.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -36,6 +41,27 @@ SETTINGS = {  # JupyterLab user settings: no news or update popups; every cell i
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                         "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+# Lessons whose widgets are plain ipywidgets: the notebook; a selector for the output that holds the
+# widget; the start of its text repr (what shows instead when it does not render); its sliders'
+# labels; its toggle buttons; the picture it redraws (if any); the controls to move in turn, each of
+# which must change what the learner sees; code whose output shows the kernel got the last value (if any).
+OUTPUT_WITH = ".jp-OutputArea-output:has(> {})"
+WIDGET_LESSONS = {
+    "00": dict(notebook="00_start_here.ipynb", selector=OUTPUT_WITH.format(".widget-slider"),
+               text_repr="IntSlider(", sliders=["try me"], toggles=[], picture=None,
+               moves=[("slider", "try me")],
+               kernel=("import ipywidgets\n"
+                       "print([w.value for w in Out.values() if isinstance(w, ipywidgets.IntSlider)])", "[4]")),
+    "02": dict(notebook="02_derive_the_minimax_objective.ipynb", selector=OUTPUT_WITH.format(".widget-vbox > img"),
+               text_repr="VBox(", sliders=["shift", "spread"], toggles=[], picture="img.widget-image",
+               moves=[("slider", "shift"), ("slider", "spread")], kernel=None),
+    "09": dict(notebook="09_watch_the_game_go_round_in_circles.ipynb",
+               selector=OUTPUT_WITH.format(".widget-vbox > .widget-toggle-buttons"),
+               text_repr="VBox(", sliders=["step size", "R1 γ"], toggles=["simultaneous", "alternating"],
+               picture=".widget-output img",
+               moves=[("toggle", "alternating"), ("slider", "R1 γ"), ("slider", "step size")], kernel=None),
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (python3 course.py test)")
@@ -81,11 +107,12 @@ def wait_for_server(url, process, timeout=90):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server serving a temp folder that holds a copy of lesson 04; yields its base URL."""
-    assert LESSON.exists(), f"{LESSON} is missing"
+    """A JupyterLab server serving a temp folder that holds copies of the lessons tested here; yields its base URL."""
     home = tmp_path_factory.mktemp("lab")
     (home / "notebooks").mkdir()
-    shutil.copy(LESSON, home / "notebooks" / LESSON.name)
+    for notebook in [LESSON] + [NOTEBOOKS / spec["notebook"] for spec in WIDGET_LESSONS.values()]:
+        assert notebook.exists(), f"{notebook} is missing"
+        shutil.copy(notebook, home / "notebooks" / notebook.name)
     port = free_port()
     log = open(home / "lab.log", "w")
     process = subprocess.Popen(
@@ -108,15 +135,38 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab):
-    """Lesson 04 open in headless Chromium, every cell run, the kernel idle."""
+def browser():
+    """Headless Chromium; each lesson opens in a tab of its own."""
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        with screenshot_on_failure(page, "open-and-run"):
-            open_and_run(page, lab)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, lab):
+    """Lesson 04 open in headless Chromium, every cell run, the kernel idle."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with screenshot_on_failure(page, "open-and-run"):
+        open_and_run(page, lab, LESSON.name, ready=f"{PLAYGROUND} {CANVAS}")
+        app(page).scroll_into_view_if_needed()
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module", params=sorted(WIDGET_LESSONS))
+def lesson(request, browser, lab):
+    """Lesson 00, 02 or 09 open in a tab of its own, every cell run; its settings from WIDGET_LESSONS,
+    plus `name`, `page` and `widget` (a locator of the widget)."""
+    spec = WIDGET_LESSONS[request.param]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with screenshot_on_failure(page, f"{request.param}-open-and-run"):
+        open_and_run(page, lab, spec["notebook"], ready=spec["selector"])
+    widget = page.locator(spec["selector"])
+    widget.first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    yield SimpleNamespace(name=request.param, page=page, widget=widget, **spec)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")   # free its memory
+    page.close()
 
 
 @contextmanager
@@ -141,21 +191,36 @@ ALL_PROMPTS_NUMBERED = """() => {
   const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
 }"""
+CELL_ERRORS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells, errors = [];
+  for (let i = 0; i < cells.length; i++) {
+    const outputs = cells.get(i).type === 'code' ? cells.get(i).outputs : {length: 0};
+    for (let j = 0; j < outputs.length; j++) {
+      const out = outputs.get(j).toJSON();
+      if (out.output_type === 'error') { errors.push(`cell ${i}: ${out.ename}: ${out.evalue}`); }
+    }
+  }
+  return errors;
+}"""
+RAN_ALL_OR_FAILED = f"() => ({ALL_PROMPTS_NUMBERED})() || ({CELL_ERRORS})().length > 0"   # run-all stops at an error
 
 
-def open_and_run(page, base):
-    """Open the lesson, wait for its kernel, run all cells, wait until every cell has run."""
-    page.goto(f"{base}/lab/tree/{LESSON.name}?token={TOKEN}")
+def open_and_run(page, base, notebook, ready):
+    """Open a lesson in a workspace of its own, wait for its kernel, run all cells, wait until every
+    cell has run without error and the `ready` selector shows."""
+    page.goto(f"{base}/lab/workspaces/lesson-{notebook[:2]}/tree/{notebook}?token={TOKEN}")
     page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     page.wait_for_function(NO_PROMPT_NUMBERED, timeout=30_000)   # the stored numbers are gone
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")   # not awaited
-    page.wait_for_function(ALL_PROMPTS_NUMBERED, timeout=180_000, polling=500)
+    page.wait_for_function(RAN_ALL_OR_FAILED, timeout=180_000, polling=500)
+    errors = page.evaluate(CELL_ERRORS)
+    assert not errors, f"{notebook}: a cell raised in JupyterLab: {errors}"
+    page.wait_for_function(ALL_PROMPTS_NUMBERED, timeout=10_000)
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
-    page.wait_for_selector(f"{PLAYGROUND} {CANVAS}", timeout=60_000)
-    app(page).scroll_into_view_if_needed()
+    page.wait_for_selector(ready, timeout=60_000)
 
 
 def app(page, index=0):
@@ -178,14 +243,19 @@ def canvas_pixels(page, index=0):
     return part(page, CANVAS, index).evaluate("c => c.toDataURL()")
 
 
-RUN_CODE_WHILE_PLAYING = """async () => {
+RUN_CODE = """async code => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  const future = kernel.requestExecute({code: 'print(len(pg.history))', silent: false, store_history: false});
+  const future = kernel.requestExecute({code: code, silent: false, store_history: false});
   let out = '';
   future.onIOPub = msg => { if (msg.header.msg_type === 'stream') { out += msg.content.text; } };
   const timeout = new Promise(resolve => setTimeout(() => resolve('timed out'), 15000));
   return await Promise.race([future.done.then(() => out), timeout]);
 }"""
+
+
+def run_in_kernel(page, code):
+    """Run code in the open lesson's kernel (outside any cell); what it printed, or 'timed out' after 15 s."""
+    return page.evaluate(RUN_CODE, code)
 
 
 def wait_until(predicate, timeout=20.0, interval=0.2):
@@ -224,7 +294,7 @@ def test_play_advances_and_pause_stops(page):
         assert wait_until(lambda: iteration(page) >= start + 50), \
             f"Play did not advance the iteration counter (still {iteration(page)}, was {start})"
         assert wait_until(lambda: canvas_pixels(page) != before), "the canvas did not change while playing"
-        printed = page.evaluate(RUN_CODE_WHILE_PLAYING)
+        printed = run_in_kernel(page, "print(len(pg.history))")
         assert printed.strip().isdigit() and int(printed) > start, \
             f"the kernel did not run other code while playing: {printed!r}"
         assert wait_until(lambda: iteration(page) > int(printed)), "playing stopped after another cell ran"
@@ -257,3 +327,99 @@ def test_dropdown_change_resets(page):
         part(page, ".gl-play", 1).click()
         time.sleep(1.0)
         app(page, 1).screenshot(path=str(ARTIFACTS / "browser-playground-2d.png"))
+
+
+# --- lessons 00, 02, 09: ipywidgets sliders, toggle buttons and pictures --------------------------
+
+def quoted(text):
+    """`text` as a quoted string for a CSS selector."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def slider(lesson, label):
+    """The slider labelled `label` in the lesson's widget."""
+    label = lesson.page.locator(f".widget-label:text-is({quoted(label)})")
+    return lesson.widget.locator(".widget-slider").filter(has=label)
+
+
+def readout(lesson, label):
+    """A slider's readout, as the learner sees it."""
+    return slider(lesson, label).locator(".widget-readout").inner_text().strip()
+
+
+PICTURE_DIGEST = """async img => {
+  try {
+    if (!img.complete || img.naturalWidth === 0) { return null; }
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return [...digest].map(b => b.toString(16).padStart(2, '0')).join('');
+  } catch (e) { return null; }   // the widget replaced (and revoked) the picture meanwhile
+}"""
+
+
+def picture_digest(lesson):
+    """A SHA-256 of the picture's bytes as loaded in the page; None while it is loading or being replaced."""
+    pictures = lesson.widget.locator(lesson.picture)
+    return pictures.first.evaluate(PICTURE_DIGEST) if pictures.count() == 1 else None
+
+
+def settled_picture(lesson):
+    """The picture's digest once one has loaded."""
+    assert wait_until(lambda: picture_digest(lesson) is not None), f"lesson {lesson.name}: no picture loaded"
+    return picture_digest(lesson)
+
+
+def test_widget_renders_with_its_controls(lesson):
+    page, widget = lesson.page, lesson.widget
+    with screenshot_on_failure(page, f"{lesson.name}-render"):
+        assert widget.count() == 1, f"lesson {lesson.name}: {widget.count()} outputs match {lesson.selector}, not 1"
+        assert widget.is_visible(), f"lesson {lesson.name}: the widget is not visible"
+        labels = widget.locator(".widget-slider .widget-label").all_inner_texts()
+        assert [text.strip() for text in labels] == lesson.sliders, f"lesson {lesson.name}: sliders {labels}"
+        for label in lesson.sliders:
+            box = slider(lesson, label).locator(".noUi-base").bounding_box()
+            assert box and box["width"] > 100, f"lesson {lesson.name}: slider {label!r} is not drawn: {box}"
+            assert slider(lesson, label).locator(".noUi-handle").is_visible(), f"slider {label!r} has no handle"
+            assert readout(lesson, label), f"lesson {lesson.name}: slider {label!r} has an empty readout"
+        buttons = widget.locator(".widget-toggle-button").all_inner_texts()
+        assert [text.strip() for text in buttons] == lesson.toggles, f"lesson {lesson.name}: toggle buttons {buttons}"
+        if lesson.picture:
+            settled_picture(lesson)
+            box = widget.locator(lesson.picture).bounding_box()
+            natural = widget.locator(lesson.picture).evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            assert natural[0] > 250 and natural[1] > 200, f"lesson {lesson.name}: picture too small: {natural}"
+            assert box and abs(box["width"] / natural[0] - 1) < 0.1 and abs(box["height"] / natural[1] - 1) < 0.1, \
+                f"lesson {lesson.name}: picture of {natural} px shown at {box}: stretched or squeezed"
+        outputs = page.locator(".jp-OutputArea-output")
+        for broken in ("Loading widget", "Error displaying widget", "model not found", lesson.text_repr):
+            assert outputs.filter(has_text=broken).count() == 0, f"lesson {lesson.name}: an output shows {broken!r}"
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert "Error" not in " ".join(errors.all_inner_texts()), f"lesson {lesson.name}: a cell wrote an error"
+
+
+def test_moving_a_control_changes_the_view(lesson):
+    page = lesson.page
+    with screenshot_on_failure(page, f"{lesson.name}-move"):
+        for kind, label in lesson.moves:
+            picture = lesson.picture and settled_picture(lesson)
+            if kind == "slider":
+                before = readout(lesson, label)
+                slider(lesson, label).locator(".noUi-handle").focus()
+                page.keyboard.press("ArrowRight")
+                assert wait_until(lambda: readout(lesson, label) != before), \
+                    f"lesson {lesson.name}: ArrowRight on slider {label!r} left its readout at {before}"
+            else:
+                button = lesson.widget.locator(f".widget-toggle-button[data-value={quoted(label)}]")
+                button.click()
+                assert wait_until(lambda: "mod-active" in button.get_attribute("class")), \
+                    f"lesson {lesson.name}: clicking {label!r} did not select it"
+            if lesson.picture:
+                assert wait_until(lambda: picture_digest(lesson) not in (None, picture)), \
+                    f"lesson {lesson.name}: the picture did not change after moving {label!r}"
+        if lesson.kernel:
+            code, expected = lesson.kernel
+            printed = run_in_kernel(page, code).strip()
+            assert printed == expected, f"lesson {lesson.name}: the kernel sees {printed}, not {expected}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        lesson.widget.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.screenshot(path=str(ARTIFACTS / f"browser-lesson-{lesson.name}.png"))     # with JupyterLab around it
