@@ -202,7 +202,7 @@ def test_confident_players_train_d_only_and_leave_inputs_alone():
     assert all(torch.equal(a, b) for a, b in zip(before, pairs[0][1].parameters()))
     assert all(torch.equal(a, b) for a, b in zip(pairs[1][0].parameters(), out[1][0].parameters()))
     z = gl.sample(gl.noise(1), 500, torch.Generator().manual_seed(0))
-    fooled = [float(torch.sigmoid(D(G(z))).mean()) for G, D in (pairs[0], out[0])]
+    fooled = [float(torch.sigmoid(D(G(z))).mean().detach()) for G, D in (pairs[0], out[0])]
     assert fooled[1] < fooled[0] < 0.9, "training D alone should make it reject the fakes"
 
 
