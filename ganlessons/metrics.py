@@ -36,12 +36,29 @@ def wasserstein_1d(samples, dist, points=4001):
     return float(torch.trapezoid((empirical - exact).abs(), grid))
 
 
+def _mixture(name, dist):
+    """Check that `dist` is a GaussianMixture (it knows its centres and stds)."""
+    if not isinstance(dist, GaussianMixture):
+        check.fail(name, type(dist).__name__, "a mixture from ganlessons.data (mixture_1d, ring, grid)")
+    return dist
+
+
+def _finite(name, samples, dist):
+    """A non-empty (n, dim) tensor of finite numbers matching the mixture's dimension."""
+    check.batch(name, samples, _mixture("dist", dist).centres.shape[1])
+    if not torch.isfinite(samples).all():
+        check.fail(name, "tensor with nan/inf", "finite numbers")
+    return samples.detach().float()
+
+
+def _nearest(x, dist):
+    """(distance to, index of) the nearest mode centre for each row of a checked sample tensor."""
+    return torch.cdist(x, dist.centres).min(dim=1)
+
+
 def nearest_mode(samples, dist):
     """Index of the mixture component whose centre is nearest to each sample (lesson 01)."""
-    if not isinstance(dist, GaussianMixture):
-        check.fail("dist", type(dist).__name__, "a mixture from ganlessons.data (mixture_1d, ring, grid)")
-    check.batch("samples", samples, dist.centres.shape[1])
-    return torch.cdist(samples.detach().float(), dist.centres).argmin(dim=1)
+    return _nearest(_finite("samples", samples, dist), dist)[1]
 
 
 def mode_shares(samples, dist):
@@ -58,34 +75,21 @@ def mode_shares(samples, dist):
 EVAL_SIZE = 2500
 
 
-def _mixture(name, dist):
-    """Check that `dist` is a GaussianMixture (it knows its centres and stds)."""
-    if not isinstance(dist, GaussianMixture):
-        check.fail(name, type(dist).__name__, "a mixture from ganlessons.data (mixture_1d, ring, grid)")
-    return dist
-
-
-def _finite(name, samples, dist):
-    """A non-empty (n, dim) tensor of finite numbers matching the mixture's dimension."""
-    check.batch(name, samples, _mixture("dist", dist).centres.shape[1])
-    if not torch.isfinite(samples).all():
-        check.fail(name, "tensor with nan/inf", "finite numbers")
-    return samples.detach().float()
+def _hq_and_nearest(samples, dist, k):
+    """For each sample: is it high quality, and which mode centre is nearest."""
+    distance, nearest = _nearest(_finite("samples", samples, dist), dist)
+    return distance <= check.positive("k", k) * dist.stds[nearest], nearest
 
 
 def high_quality(samples, dist, k=3.0):
     """True for each sample within k standard deviations of its nearest mode centre (lesson 07)."""
-    x = _finite("samples", samples, dist)
-    k = check.positive("k", k)
-    distance, nearest = torch.cdist(x, dist.centres).min(dim=1)
-    return distance <= k * dist.stds[nearest]
+    return _hq_and_nearest(samples, dist, k)[0]
 
 
 def mode_counts(samples, dist, k=3.0):
     """How many high-quality samples are nearest to each mode, shape (modes,) (lesson 07)."""
-    hq = high_quality(samples, dist, k)
-    modes = nearest_mode(samples, dist)[hq]
-    return torch.bincount(modes, minlength=dist.centres.shape[0])
+    hq, nearest = _hq_and_nearest(samples, dist, k)
+    return torch.bincount(nearest[hq], minlength=dist.centres.shape[0])
 
 
 def modes_covered(samples, dist, k=3.0, min_count=1):

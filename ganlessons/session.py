@@ -1,7 +1,9 @@
 """The one setup call every lesson makes in its first cell, and the environment check of lesson 00."""
 import importlib
+import json
 import platform
 import random
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -53,8 +55,6 @@ def environment_report():
 
 def lesson_map(folder=None):
     """(number, title) of each lesson notebook, read from the notebooks folder (lesson 00)."""
-    import json
-    from pathlib import Path
     folder = Path(folder) if folder is not None else Path(__file__).resolve().parent.parent / "notebooks"
     if not folder.is_dir():
         check.fail("folder", str(folder), "an existing folder that holds the lesson notebooks")
