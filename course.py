@@ -4,6 +4,7 @@
     python3 course.py lab                 # set up .venv, open the course in JupyterLab
     python3 course.py test                # set up .venv (and Chromium if we may), run every test (strict nbval)
     python3 course.py check               # run every lesson top to bottom with its asserts, outputs not compared
+    python3 course.py site                # render the stored notebooks as a static website in site/
     python3 course.py execute NB.ipynb…   # re-run notebooks top to bottom in a fresh kernel, save
     python3 course.py bench               # time each lesson and its peak memory against the budgets
 
@@ -178,6 +179,9 @@ def main(argv):
         ensure_venv("test")
         return pytest("-o", "addopts=", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
                       "-p", "no:cacheprovider", "-rfE", *(argv[1:] or ["notebooks"]))
+    elif command == "site":
+        ensure_venv("test")
+        run(PYTHON, ROOT / "docs" / "build_site.py", *argv[1:], cwd=ROOT)
     elif command == "execute":
         ensure_venv("test")
         run(PYTHON, ROOT / "benchmarks" / "lessons.py", "--save", *argv[1:], cwd=ROOT)
