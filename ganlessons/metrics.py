@@ -184,3 +184,31 @@ def covers_modes(samples, dist, min_share=0.25, max_w1=0.5):
     """True when every mode of a 1-D mixture gets >= min_share of the samples and W1 < max_w1 (lesson 06)."""
     shares = mode_shares(_finite("samples", samples, dist), dist)
     return bool(shares.min() >= min_share) and wasserstein_1d(samples, dist) < validate.positive("max_w1", max_w1)
+
+
+# --- The papers' way (lesson 08's results file): PacGAN's code builds the mode histogram from
+# high-quality samples only, so its reverse KL ignores samples that are nowhere near a mode.
+
+def reverse_kl_hq(samples, dist, k=3.0):
+    """KL(p ‖ w) = Σₖ p(k)·log(p(k)/w(k)), p = histogram of the HQ samples over their nearest modes (lesson 08).
+
+    As PacGAN's code counts them: only samples within k standard deviations of their nearest
+    centre enter the histogram; w are the mixture's weights (uniform for ring and grid); empty
+    bins add 0 (0·log 0 = 0), so one mode alone gives log(modes). With no HQ sample at all the
+    histogram is empty and the value is undefined: nan.
+    """
+    counts = mode_counts(samples, dist, k).double()
+    if counts.sum() == 0:
+        return float("nan")
+    p, w = counts / counts.sum(), dist.weights.double()
+    return float(torch.where(p > 0, p * (p / w).log(), torch.zeros_like(p)).sum())
+
+
+def paper_report(samples, dist, k=3.0):
+    """Modes covered, % HQ and the HQ-only reverse KL, computed as VEEGAN and PacGAN do (lesson 08)."""
+    x = _finite("samples", samples, dist)
+    return {"modes": modes_covered(x, dist, k), "hq_percent": 100 * hq_share(x, dist, k),
+            "reverse_kl": reverse_kl_hq(x, dist, k)}
+
+
+__all__ += ["reverse_kl_hq", "paper_report"]
