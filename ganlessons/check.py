@@ -543,8 +543,8 @@ def _g_direction_mistakes(g_grad, ref):
     if _cos(g_grad, ref["g"][0]) > 0.999 or _cos(g_grad, ref["g_saturating"][0]) > 0.999:
         return []
     if _cos(g_grad, ref["g_label_0"][0]) > 0.999 or _cos(g_grad, -ref["g"][0]) > 0.99:
-        return ["G trained with label 0: G's step made its fakes look *less* real to a fixed D "
-                "(−log D(G(z)) rose), so G helps D. Train G with label 1: BCE(D(G(z)), 1)"]
+        return ["G trained with label 0: its step pushes the fakes the way that makes them look *less* "
+                "real to D, so G helps D. Train G with label 1: BCE(D(G(z)), 1)"]
     return ["G's gradient is not that of BCE(D(G(z)), 1) on the z you were given: feed D the fakes G(z) "
             "of the `z` passed in, with label 1"]
 
