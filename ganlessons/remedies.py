@@ -68,8 +68,9 @@ METHODS = {
 def pack(x, pac):
     """PacGAN's packing: (…, n, dim) → (…, n/pac, pac·dim), samples 0..pac−1 side by side (lesson 08)."""
     validate.count("pac", pac)
-    if x.dim() < 2 or x.shape[-2] % pac:
-        validate.fail("x", tuple(x.shape), f"a tensor (…, n, dim) whose n is a multiple of pac={pac}")
+    if not isinstance(x, torch.Tensor) or x.dim() < 2 or x.shape[-2] % pac:
+        validate.fail("x", tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__,
+                      f"a tensor (…, n, dim) whose n is a multiple of pac={pac}")
     return x.reshape(*x.shape[:-2], x.shape[-2] // pac, pac * x.shape[-1])
 
 
@@ -93,6 +94,10 @@ def minibatch_std_feature(h, group_size=4, eps=1e-8):
     Groups are consecutive samples (one group of all n when n is not a multiple of group_size);
     eps keeps the square root's gradient finite when a group's samples are identical.
     """
+    validate.count("group_size", group_size)
+    if not isinstance(h, torch.Tensor) or h.dim() < 2 or h.shape[-2] == 0:
+        validate.fail("h", tuple(h.shape) if isinstance(h, torch.Tensor) else type(h).__name__,
+                      "a tensor of features (…, n, H) with n >= 1")
     g = group_size if h.shape[-2] % group_size == 0 else h.shape[-2]
     groups = h.reshape(*h.shape[:-2], h.shape[-2] // g, g, h.shape[-1])
     var = (groups - groups.mean(dim=-2, keepdim=True)).pow(2).mean(dim=-2)   # (torch's .std is slow here)

@@ -5,6 +5,7 @@ import torch
 
 from .. import _validate as validate
 from ._base import DISC, FAKE, REAL, figure, _numpy, _owner
+from .players import scatter_2d
 
 __all__ = ["LOSS_COLOURS", "LOSS_LABELS", "generator_costs", "runs", "gradient_sweep",
            "gradient_histograms", "rates", "snapshots_2d", "metrics_over_time", "digit_clouds"]
