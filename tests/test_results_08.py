@@ -56,7 +56,12 @@ def test_results_are_complete(script, record):
         assert r["modes"] == 0 or (math.isfinite(r["reverse_kl"]) and r["reverse_kl"] >= 0)
 
 
-def test_code_hash_sees_a_change_of_settings(script):
-    changed = json.loads(json.dumps(script.SETTINGS))
-    changed["seeds"] = changed["seeds"][:-1]
-    assert script.code_hash(changed) != script.code_hash()
+def test_code_hash_sees_a_change_of_settings_or_of_behaviour(script, monkeypatch):
+    small = json.loads(json.dumps(script.SETTINGS))
+    small["methods"], small["datasets"] = ["wgan_gp"], {"ring": small["datasets"]["ring"]}
+    fewer = dict(small, seeds=small["seeds"][:-1])
+    assert script.code_hash(fewer) != script.code_hash(small)
+    before = script.fingerprint(small)
+    from ganlessons import remedies
+    monkeypatch.setitem(remedies.METHODS, "wgan_gp", remedies.Method("changed", d_steps=5, wgan_gp=True, gp_weight=1.0))
+    assert script.fingerprint(small) != before, "a change of what the code computes changes the fingerprint"
