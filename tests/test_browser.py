@@ -10,8 +10,9 @@ toggle buttons and pictures (not a text repr, "Loading widget…" or "Error disp
 moving a slider with the keyboard or clicking a toggle changes its readout and redraws the picture.
 Screenshots go to test-artifacts/ (on failure, and one per lesson when everything passed, to look at).
 
-Needs Debian's Chromium at /usr/bin/chromium and the playwright package (`python3 course.py test`
-installs both); never `playwright install`.
+Needs Debian's Chromium at /usr/bin/chromium (or GANLESSONS_CHROMIUM) and the playwright package
+(`python3 course.py test` installs both when it may); never `playwright install`. Without them the
+tests are skipped with the reason, and fail in CI (tests/conftest.py).
 """
 import json
 import os
@@ -31,9 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 LESSON = NOTEBOOKS / "04_train_a_gan_step_by_step.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TOKEN = "ganlessons-browser-test"
 PLAYGROUND = ".gl-playground"
 CANVAS = ".jupyter-matplotlib-canvas-div canvas"
@@ -63,12 +61,6 @@ WIDGET_LESSONS = {
                picture=".widget-output img",
                moves=[("toggle", "alternating"), ("slider", "R1 γ"), ("slider", "step size")], kernel=None),
 }
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (python3 course.py test)")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"the browser test needs Debian's Chromium at {CHROMIUM} (python3 course.py test installs it)",
-                allow_module_level=True)
-
 
 def free_port():
     """A free TCP port on the loopback interface."""
@@ -135,10 +127,10 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium; each lesson opens in a tab of its own."""
+def browser(playwright_api, chromium_launch):
+    """Headless Chromium (skipped without one, failing in CI: tests/conftest.py); each lesson opens in a tab of its own."""
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(**chromium_launch)
         yield browser
         browser.close()
 
