@@ -60,7 +60,7 @@ def d_star_1d(real, fake, x, bandwidth=None):
     modes and ≈ 0 between them even for a perfect generator.)
     """
     real = real.detach().reshape(-1).float()
-    h = 1.06 * float(real.std()) * real.numel() ** -0.2 if bandwidth is None else check.positive("bandwidth", bandwidth)
+    h = 1.06 * float(real.std()) * real.numel() ** -0.2 if bandwidth is None else validate.positive("bandwidth", bandwidth)
     h = h if math.isfinite(h) and h > 0.02 else 0.02
     p_data, p_g = kde_1d(real, x, bandwidth=h), kde_1d(fake, x, bandwidth=h)
     return p_data / (p_data + p_g).clamp_min(1e-30)
