@@ -1,18 +1,14 @@
-"""Many GANs at once (lesson 01): N independent runs as one batched tensor program.
+"""Many GANs at once (lesson 01): N independent runs as one batched tensor program. Weights are
+stacked on a leading run axis, every linear layer is one torch.baddbmm, and Adam and SGD are
+elementwise, so one optimizer over the stacked weights is N independent ones. The pieces:
 
-Each player's weights are stacked on a leading run axis and every linear layer is one
-torch.baddbmm; Adam and SGD are elementwise, so one optimizer over the stacked weights is N
-independent ones. Every multi-seed trainer of the package is built from these pieces:
-
-- `StackedMLP`: N networks of one architecture. Any stacked player works with the rest as long
-  as it maps (N, n, in) to (N, m, out) and has `parameters()` (remedies stack their own Ds).
-- `draw`: each run's samples from each run's own torch.Generator, exactly as `sample()` draws them.
-- `d_step`, `g_step`: the two blocks of train.d_step and train.g_step, for all runs at once.
-- `run`: the loop. It takes snapshots, calls one `iteration(step)` per step (a method's D and G
-  updates: the plug-in point of every remedy) and stops the moment a run stops being finite,
-  naming the step, the run and its seed.
-
-`train_many` is `run` with the vanilla iteration of train.train_step.
+- `StackedMLP` stacks N networks of one architecture; any stacked player mapping (N, n, in) to
+  (N, m, out) with `parameters()` works with the rest (remedies stack their own Ds);
+- `draw`: each run's samples from its own torch.Generator, exactly as `sample()` draws them;
+- `d_step`, `g_step`: train.d_step and train.g_step for all runs at once;
+- `run`: the loop: snapshots, one `iteration(step)` per step (a method's D and G updates, the plug-in
+  point of every remedy), and a stop naming the step, run and seed once a run is not finite.
+`train_many` is `run` with train.train_step's iteration.
 """
 import copy
 import math
@@ -110,10 +106,8 @@ def stack_players(pairs):
 def draw(dist, n, generators, dtype=torch.float32):
     """n samples per run, run i drawn with generators[i] exactly as sample() draws them: (N, n, dim) (lesson 01).
 
-    `dist` is one distribution for every run or a list with one per run. For one mixture or
-    Gaussian (the common case) only the random numbers are drawn run by run and all are
-    transformed at once, with sample()'s arithmetic; anything else calls sample() per run.
-    """
+    `dist` is one distribution or a list of one per run. For one mixture or Gaussian only the random
+    numbers are drawn run by run, transformed all at once with sample()'s arithmetic."""
     if isinstance(dist, (list, tuple)):
         if any(d is not dist[0] for d in dist):
             return torch.stack([sample(d, n, g) for d, g in zip(dist, generators)]).to(dtype)

@@ -9,8 +9,9 @@ Each app also works without a display, which is how the tests drive it.
 """
 from .dirac import dirac_explorer, dirac_figure
 from .playground import Playground
-from .run import DATASETS, DEFAULTS, SETTINGS, PlaygroundRun, generator_push, kde_1d, playground_target
+from .run import DATASETS, DEFAULTS, SETTINGS, PlaygroundRun, d_star_1d, generator_push, kde_1d, playground_target
 from .view import PlaygroundView
 
-__all__ = ["DATASETS", "DEFAULTS", "SETTINGS", "playground_target", "kde_1d", "generator_push", "PlaygroundRun",
+__all__ = ["DATASETS", "DEFAULTS", "SETTINGS", "playground_target", "kde_1d", "d_star_1d", "generator_push",
+           "PlaygroundRun",
            "PlaygroundView", "Playground", "dirac_figure", "dirac_explorer"]

@@ -75,8 +75,8 @@ class Playground:
     It uses ganlessons.train's train_step, d_step and g_step, ganlessons.data's targets and
     ganlessons.models' MLPs (`layers` hidden layers of `width` units in both players). Controls
     are attributes (pg.lr_d = 1e-2); changing dataset, prior, z_dim, optimizers, width, layers or
-    seed starts a fresh run, other controls act on the running one. In 1-D, D*(x) is computed
-    with p_g estimated by a Gaussian KDE (Scott's rule) of the generated samples on view.
+    seed starts a fresh run, other controls act on the running one. In 1-D, D*(x) is estimated
+    by d_star_1d: kernel estimates of p_data and p_g, one bandwidth, from the samples on view.
 
     Settings are the controls' values (see run.DEFAULTS); besides them: `view_size` samples are
     drawn (from a fixed noise batch), `arrows` of them get a push arrow drawn `arrow_scale` times

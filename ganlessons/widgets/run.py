@@ -13,7 +13,7 @@ from ..train import (G_LOSSES, OPTIMIZERS, History, TrainingDiverged, d_step, di
                      make_optimizer, train_step)
 
 __all__ = ["DATASETS", "SETTINGS", "DEFAULTS", "STRUCTURAL", "playground_target", "checked_setting",
-           "kde_1d", "generator_push", "PlaygroundRun"]
+           "kde_1d", "d_star_1d", "generator_push", "PlaygroundRun"]
 
 # name: (label in the dropdown, dimension, half-width of the view)
 DATASETS = {"gaussian": ("Gaussian (1D)", 1, 4.0), "bimodal": ("bimodal (1D)", 1, 4.0),
@@ -71,6 +71,21 @@ def kde_1d(samples, x, bandwidth=None, min_bandwidth=0.02):
     h = max(h, min_bandwidth) if math.isfinite(h) else min_bandwidth
     u = (x[:, None] - s[None, :]) / h
     return torch.exp(-0.5 * u * u).mean(1) / (h * math.sqrt(2 * math.pi))
+
+
+def d_star_1d(real, fake, x, bandwidth=None):
+    """An estimate of the best discriminator D*(x) = p_data / (p_data + p_g) from 1-D samples (lesson 04).
+
+    Both densities are kernel estimates with the same bandwidth (Scott's rule on the real samples by
+    default), so that smoothing blurs them alike: for fakes drawn from p_data the estimate is ½ up
+    to sampling noise. (Dividing the exact p_data by a smoothed p_g would not be: it reads > ½ at the
+    modes and ≈ 0 between them even for a perfect generator.)
+    """
+    real = real.detach().reshape(-1).float()
+    h = 1.06 * float(real.std()) * real.numel() ** -0.2 if bandwidth is None else validate.positive("bandwidth", bandwidth)
+    h = h if math.isfinite(h) and h > 0.02 else 0.02
+    p_data, p_g = kde_1d(real, x, bandwidth=h), kde_1d(fake, x, bandwidth=h)
+    return p_data / (p_data + p_g).clamp_min(1e-30)
 
 
 def generator_push(G, D, z, g_loss="non_saturating"):

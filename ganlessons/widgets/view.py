@@ -1,7 +1,7 @@
 """What the playground shows (lesson 04): its figure's panels, updated from a PlaygroundRun.
 
 1-D: G as a curve z ↦ G(z); in data space the real and generated histograms, p_data, D(x) and
-D*(x) with p_g estimated by a Gaussian KDE of the generated samples on view. 2-D: D(x) as a heat
+D*(x) estimated by d_star_1d from the real and generated samples on view. 2-D: D(x) as a heat
 map, real and generated samples, G's manifold and the push of G's loss on some fakes. Both: the
 losses and the mean D outputs against iteration. Only the moving artists are redrawn each frame
 (blitting), on a background kept after every full draw.
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from .. import _validate as validate
 from ..plot import DISC, FAKE, REAL
 from .ipympl_adapter import attach_canvas
-from .run import DATASETS, generator_push, kde_1d
+from .run import DATASETS, d_star_1d, generator_push
 
 __all__ = ["D_CMAP", "PlaygroundView"]
 
@@ -183,9 +183,7 @@ class PlaygroundView:
         fake = self.run.G(self.run.view_z)
         self.fake_hist.set_data(np.histogram(fake[:, 0].numpy(), self.edges, density=True)[0])
         self.d_line.set_ydata(torch.sigmoid(self.run.D(self.x_grid)).numpy())
-        p_data = self.run.target.log_prob(self.star_grid).exp()
-        p_g = kde_1d(fake, self.star_grid)
-        self.d_star.set_ydata((p_data / (p_data + p_g).clamp_min(1e-30)).numpy())
+        self.d_star.set_ydata(d_star_1d(self.run.view_real, fake, self.star_grid).numpy())
 
     def _update_2d(self):
         """New heat map, fake samples, manifold lines and gradient arrows."""
