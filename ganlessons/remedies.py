@@ -210,7 +210,7 @@ def _targets(target, n):
 
 def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=128, z_dim=2,
              hidden=(64, 64), lr=1e-3, betas=(0.5, 0.999), unroll=5, n_critic=5, gp_weight=0.1,
-             snapshot_at=None, snapshot_size=2500):
+             snapshot_at=None, snapshot_size=2500, progress=True):
     """Train one GAN per seed with `remedy`, all at once; return (G, D, {step: (N, size, dim) samples}) (lesson 08).
 
     `target` is one distribution for every run, or a list with one per seed (runs on
@@ -218,7 +218,7 @@ def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=12
     torch.Generator().manual_seed(seeds[i]) and its data and noise come from a second generator
     with that seed, as in `train_many` (so remedy="none" is train_many's run to round-off).
     Snapshots (default: only at the end) hold `snapshot_size` samples of each run's fixed noise
-    batch. Adam with `lr`, `betas` for both players.
+    batch. Adam with `lr`, `betas` for both players. `progress` shows a progress bar.
     """
     validate.choice("remedy", remedy, REMEDIES)
     seeds = valid_seeds(seeds)
@@ -241,5 +241,6 @@ def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=12
     snap_z = draw(prior, snapshot_size, [torch.Generator().manual_seed(s) for s in seeds])
     advice = f"Try a smaller learning rate (lr={lr})" + (" or a larger gp_weight." if remedy == "wgan_gp" else ".")
     _, snapshots = run(G, lambda step: ITERATIONS[remedy](p), steps, seeds, ("d_loss", "g_loss"),
-                       snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z, advice=advice)
+                       snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z, advice=advice,
+                       progress=progress)
     return G, D, snapshots
