@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import distributions as td, nn
-from tqdm.auto import tqdm
 
 from . import _validate as validate
 from .data import event_dim, noise as noise_prior, sample
 from .models import Discriminator, Generator, make_players
+from .progress import bar as progress_bar
 from .train import G_LOSSES, History, TrainingDiverged, divergence_advice, make_optimizer
 
 __all__ = ["StackedMLP", "valid_seeds", "starting_players", "stack_players", "draw", "bce",
@@ -204,7 +204,7 @@ def run(G, iteration, steps, seeds, names, *, snapshot_at=(), snap_z=None, progr
     """
     stats, snapshots, snapshot_at = None, {}, set(snapshot_at)
     desc = f"training {len(seeds)} GANs"
-    for step in tqdm(range(steps + 1), disable=not progress, desc=desc, mininterval=0.5):
+    for step in progress_bar(range(steps + 1), total=steps, desc=desc, enabled=progress):
         if step in snapshot_at:
             with torch.no_grad():
                 snapshots[step] = G(snap_z)

@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass, field
 
 import torch
-from tqdm.auto import tqdm
 
 from . import _validate as validate
 from .data import event_dim, noise as noise_prior, sample
 from .losses import d_loss, g_loss_non_saturating, g_loss_saturating, r1_penalty
+from .progress import bar as progress_bar
 
 __all__ = ["G_LOSSES", "OPTIMIZERS", "make_optimizer", "d_step", "g_step", "train_step", "grad_norm",
            "History", "TrainingDiverged", "train_gan"]
@@ -153,7 +153,7 @@ def train_gan(G, D, target, *, steps=1000, batch_size=256, k=1, g_loss="non_satu
     opt_g = make_optimizer(G.parameters(), optimizer_g, lr_g, momentum=momentum, name_of="optimizer_g", lr_of="lr_g")
     opt_d = make_optimizer(D.parameters(), optimizer_d, lr_d, momentum=momentum, name_of="optimizer_d", lr_of="lr_d")
     generator, history = torch.Generator().manual_seed(seed), History()
-    for step in tqdm(range(steps + 1), disable=not progress, desc="training", mininterval=0.5):
+    for step in progress_bar(range(steps + 1), total=steps, desc="training", enabled=progress):
         if step in snapshot_at:
             history.snapshots[step] = _snapshot(G, prior, snapshot_size, seed)
         if step == steps:
