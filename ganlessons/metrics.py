@@ -190,7 +190,7 @@ def local_spread_ratio(samples, neighbours=10):
 # high-quality samples only, so its reverse KL ignores samples that are nowhere near a mode.
 
 def reverse_kl_hq(samples, dist, k=3.0):
-    """KL(p ‖ w) = Σₖ p(k)·log(p(k)/w(k)), p = histogram of the HQ samples over their nearest modes (lesson 08).
+    """KL(p ‖ w) = Σₖ p(k)·log(p(k)/w(k)), p = histogram of the HQ samples over their nearest modes (lesson 07).
 
     As PacGAN's code counts them: only samples within k standard deviations of their nearest
     centre enter the histogram; w are the mixture's weights (uniform for ring and grid); empty
@@ -205,7 +205,7 @@ def reverse_kl_hq(samples, dist, k=3.0):
 
 
 def paper_report(samples, dist, k=3.0):
-    """Modes covered, % HQ and the HQ-only reverse KL, computed as VEEGAN and PacGAN do (lesson 08)."""
+    """Modes covered, % HQ and the HQ-only reverse KL, computed as VEEGAN and PacGAN do (lesson 07)."""
     x = _finite("samples", samples, dist)
     return {"modes": modes_covered(x, dist, k), "hq_percent": 100 * hq_share(x, dist, k),
             "reverse_kl": reverse_kl_hq(x, dist, k)}

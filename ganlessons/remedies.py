@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from . import _validate as validate
-from .data import noise as noise_prior
+from .data import event_dim, noise as noise_prior
 from .ensemble import G_LOSSES_MANY, StackedMLP, bce, d_step, descend, draw, g_step, run, valid_seeds
 from .models import ACTIVATIONS, Discriminator, Generator, _hidden, _init, _mlp
 from .train import make_optimizer
@@ -283,7 +283,7 @@ def train_2d(target, method="vanilla", *, seeds=range(8), steps=2000, batch_size
     for name, value, least in (("steps", steps, 0), ("batch_size", batch_size, 4), ("snapshot_size", snapshot_size, 1)):
         validate.count(name, value, least)
     validate.choice("g_loss", g_loss, ("non_saturating", "saturating"))
-    x_dim = target.event_shape[0]
+    x_dim = event_dim("target", target)
     inits = [torch.Generator().manual_seed(s) for s in seeds]
     G = StackedMLP([Generator(z_dim, x_dim, hidden, g_activation, generator=g).to(dtype) for g in inits])
     D = StackedDiscriminator([d.to(dtype) for d in make_discriminators(method, inits, x_dim, hidden, d_activation)])
