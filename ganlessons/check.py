@@ -538,3 +538,84 @@ def pack(fn):
                            f"{got[0].tolist()}, expected {want[0].tolist()}",
                            "row 0 packs samples 0..pac−1 side by side: a plain x.reshape(n // pac, pac * dim) does it")
     return verdict(True, name, "packs neighbours side by side for pac = 2, 3 and 4")
+
+
+# ---- lessons 10 and 11 (handwritten digits) ----------------------------------------------------
+
+def _frechet_cases():
+    """(mu_a, cov_a, mu_b, cov_b, want): identical, means only, diagonal, and non-commuting covariances."""
+    from .evaluate import _psd_sqrt
+    g = torch.Generator().manual_seed(10)
+    a, b = torch.randn(3, 3, generator=g, dtype=torch.float64), torch.randn(3, 3, generator=g, dtype=torch.float64)
+    cov_a, cov_b = a @ a.T + 0.1 * torch.eye(3, dtype=torch.float64), b @ b.T + 0.1 * torch.eye(3, dtype=torch.float64)
+    mu_a, mu_b = torch.tensor([1.0, 0.0, -1.0], dtype=torch.float64), torch.tensor([0.0, 2.0, 0.5], dtype=torch.float64)
+    root = _psd_sqrt(cov_a)
+    cross = torch.linalg.eigvalsh(root @ cov_b @ root).clamp(min=0).sqrt().sum()
+    general = float((mu_a - mu_b).pow(2).sum() + cov_a.trace() + cov_b.trace() - 2 * cross)
+    eye = torch.eye(2, dtype=torch.float64)
+    return [(mu_a, cov_a, mu_a.clone(), cov_a.clone(), 0.0, "identical statistics"),
+            (torch.zeros(2, dtype=torch.float64), eye, torch.tensor([3.0, 4.0], dtype=torch.float64), eye.clone(),
+             25.0, "equal covariances, means 5 apart"),
+            (torch.zeros(2, dtype=torch.float64), torch.diag(torch.tensor([4.0, 1.0], dtype=torch.float64)),
+             torch.zeros(2, dtype=torch.float64), torch.diag(torch.tensor([1.0, 9.0], dtype=torch.float64)),
+             5.0, "diagonal covariances diag(4, 1) and diag(1, 9)"),
+            (mu_a, cov_a, mu_b, cov_b, general, "two random 3×3 covariances that do not commute")]
+
+
+def frechet_distance(fn):
+    """Check an exercise of lesson 10: the Fréchet distance between N(mu_a, cov_a) and N(mu_b, cov_b)."""
+    name = "frechet_distance"
+    for mu_a, cov_a, mu_b, cov_b, want, case in _frechet_cases():
+        got, failed = _call(name, fn, mu_a, cov_a, mu_b, cov_b)
+        if failed is not None:
+            return failed
+        number = _number(got)
+        if number is None:
+            return verdict(False, name, f"for {case} you returned {got!r}, not a number",
+                           "return a Python float or a 0-d tensor")
+        if not _close(number, want, 1e-4):
+            hints = {0: "identical Gaussians are at distance 0: check the sign of the 2·Tr((Σa Σb)^½) term",
+                     1: ("the mean term is the squared distance ‖μa − μb‖², not the distance itself"
+                         if abs(number - 5.0) < 1e-3 else
+                         "FD = ‖μa − μb‖² + Tr(Σa) + Tr(Σb) − 2·Tr((Σa Σb)^½): here only the mean term is not 0"),
+                     2: "the trace term is Tr(Σa) + Tr(Σb) − 2·Tr((Σa Σb)^½); (Σa Σb)^½ is a matrix square root",
+                     3: "(Σa Σb)^½ is not the elementwise square root: Tr((Σa Σb)^½) is the sum of the square "
+                        "roots of the eigenvalues of Σa Σb (torch.linalg.eigvals(...).real.clamp(min=0).sqrt())"}
+            index = [c[-1] for c in _frechet_cases()].index(case)
+            return verdict(False, name, f"for {case} you returned {number:.4g}, expected {want:.4g}", hints[index])
+    return verdict(True, name, "right for identical, shifted, diagonal and non-commuting Gaussians")
+
+
+def _histogram_cases():
+    """(counts, want): uniform, one mode, two modes of four with empty bins, an uneven histogram."""
+    uneven = torch.tensor([5, 1, 0, 2, 2])
+    p = uneven.double() / uneven.sum()
+    want = float((p[p > 0] * (p[p > 0] * 5).log()).sum())
+    return [(torch.tensor([3, 3, 3, 3]), 0.0, "a uniform histogram"),
+            (torch.tensor([0, 7, 0, 0, 0, 0, 0, 0, 0, 0]), float(torch.log(torch.tensor(10.0))), "one full mode of 10"),
+            (torch.tensor([2, 0, 2, 0]), float(torch.log(torch.tensor(2.0))), "two of four modes, equal counts"),
+            (uneven, want, "the uneven histogram [5, 1, 0, 2, 2]")]
+
+
+def kl_to_uniform(fn):
+    """Check an exercise of lesson 11: KL(p ‖ uniform) in nats of a histogram of counts over modes."""
+    name = "kl_to_uniform"
+    for counts, want, case in _histogram_cases():
+        got, failed = _call(name, fn, counts.clone())
+        if failed is not None:
+            return failed
+        number = _number(got)
+        if number is None:
+            return verdict(False, name, f"for {case} you returned {got!r}, not a number",
+                           "return a Python float or a 0-d tensor")
+        if not _close(number, want, 1e-4):
+            if number != number:
+                hint = "empty modes give 0·log 0, which is 0 by convention: sum only over modes with p > 0"
+            elif number == float("inf"):
+                hint = "that is KL(uniform ‖ p), infinite when a mode is empty; the papers use KL(p ‖ uniform)"
+            elif want > 0 and abs(number / want - 1 / 0.6931471805599453) < 1e-3:
+                hint = "use the natural log (nats), not log2"
+            else:
+                hint = "turn counts into shares p = counts / counts.sum(), then sum p·log(p·K) over modes with p > 0"
+            return verdict(False, name, f"for {case} you returned {number:.4g}, expected {want:.4g}", hint)
+    return verdict(True, name, "right for uniform, one-mode, two-mode and uneven histograms with empty modes")
