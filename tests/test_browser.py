@@ -12,8 +12,9 @@ Lesson 10: the conditional GAN's explorer renders as digit toggle buttons, a noi
 picture; choosing another digit or walk redraws the picture. Lesson 11 (no widget) runs and shows its figures.
 Screenshots go to test-artifacts/ (on failure, and one per lesson when everything passed, to look at).
 
-Needs Debian's Chromium at /usr/bin/chromium and the playwright package (`python3 course.py test`
-installs both); never `playwright install`.
+Needs Debian's Chromium at /usr/bin/chromium (or GANLESSONS_CHROMIUM) and the playwright package
+(`python3 course.py test` installs both when it may); never `playwright install`. Without them the
+tests are skipped with the reason, and fail in CI (tests/conftest.py).
 """
 import json
 import os
@@ -33,9 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 LESSON = NOTEBOOKS / "04_train_a_gan_step_by_step.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TOKEN = "ganlessons-browser-test"
 PLAYGROUND = ".gl-playground"
 CANVAS = ".jupyter-matplotlib-canvas-div canvas"
@@ -74,12 +72,6 @@ WIDGET_LESSONS = {
 }
 # Lessons without widgets that still must run in JupyterLab and show their figures: notebook, figures at least.
 FIGURE_LESSONS = {"11": dict(notebook="11_count_a_thousand_modes.ipynb", figures=3)}
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (python3 course.py test)")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"the browser test needs Debian's Chromium at {CHROMIUM} (python3 course.py test installs it)",
-                allow_module_level=True)
-
 
 def free_port():
     """A free TCP port on the loopback interface."""
@@ -146,10 +138,10 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium; each lesson opens in a tab of its own."""
+def browser(playwright_api, chromium_launch):
+    """Headless Chromium (skipped without one, failing in CI: tests/conftest.py); each lesson opens in a tab of its own."""
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(**chromium_launch)
         yield browser
         browser.close()
 
