@@ -73,11 +73,13 @@ def train_classifier(images, labels, *, steps=300, batch_size=128, lr=1e-3, nois
     return clf.eval()
 
 
-def _digits_of(clf, images):
-    """Each 64-pixel digit of (n, 64·channels) images classified: (n, channels) labels."""
-    images = _images("images", images)
+def _digits_of(clf, images, chunk=8192):
+    """Each 64-pixel digit of (n, 64·channels) images classified: (n, channels) labels. In chunks of
+    `chunk` digits, so 26,000 stacked samples need little memory."""
+    digits = _images("images", images).detach().reshape(-1, PIXELS)
     with torch.no_grad():
-        return clf(images.detach().reshape(-1, PIXELS)).argmax(1).reshape(len(images), -1)
+        labels = torch.cat([clf(part).argmax(1) for part in digits.split(chunk)])
+    return labels.reshape(len(images), -1)
 
 
 def predict(clf, images):

@@ -9,6 +9,15 @@ import ganlessons as gl
 from ganlessons import digits, evaluate, image_gans, image_views
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """One torch thread, as the lessons use (tiny nets: more threads only add overhead); restored after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def data():
     return digits.load_digits()
