@@ -9,10 +9,10 @@ import math
 import torch
 from torch import distributions as td
 
-from . import _validate as check
+from . import _validate as validate
 
 __all__ = ["GaussianMixture", "gaussian", "mixture_1d", "ring", "grid", "random_gaussian",
-           "noise", "sample"]
+           "noise", "sample", "event_dim"]
 
 
 class GaussianMixture(td.MixtureSameFamily):
@@ -46,16 +46,16 @@ def _vector(name, value):
     try:
         t = torch.as_tensor(value, dtype=torch.float32).reshape(-1)
     except (TypeError, ValueError, RuntimeError):
-        check.fail(name, value, "a number or a sequence of numbers")
+        validate.fail(name, value, "a number or a sequence of numbers")
     if t.numel() == 0 or not torch.isfinite(t).all():
-        check.fail(name, value, "a non-empty sequence of finite numbers")
+        validate.fail(name, value, "a non-empty sequence of finite numbers")
     return t
 
 
 def gaussian(mean=0.0, std=1.0):
     """An isotropic Gaussian N(mean, std²·I); 1-D when mean is a number (lesson 01)."""
     loc = _vector("mean", mean)
-    scale = torch.full_like(loc, check.positive("std", std))
+    scale = torch.full_like(loc, validate.positive("std", std))
     return td.Independent(td.Normal(loc, scale), 1)
 
 
@@ -63,19 +63,19 @@ def mixture_1d(means=(-2.0, 2.0), stds=(0.5, 0.5), weights=None):
     """A 1-D Gaussian mixture; the default is the course's bimodal target (lesson 01)."""
     mu, sigma = _vector("means", means), _vector("stds", stds)
     if sigma.numel() != mu.numel():
-        check.fail("stds", stds, f"a sequence of {mu.numel()} numbers, one per mean")
+        validate.fail("stds", stds, f"a sequence of {mu.numel()} numbers, one per mean")
     if (sigma <= 0).any():
-        check.fail("stds", stds, "all > 0")
+        validate.fail("stds", stds, "all > 0")
     w = torch.ones_like(mu) if weights is None else _vector("weights", weights)
     if w.numel() != mu.numel() or (w < 0).any() or w.sum() <= 0:
-        check.fail("weights", weights, f"{mu.numel()} numbers >= 0 with a positive sum")
+        validate.fail("weights", weights, f"{mu.numel()} numbers >= 0 with a positive sum")
     return _mixture(mu[:, None], sigma, w)
 
 
 def ring(modes=8, radius=2.0, std=0.02):
     """`modes` Gaussians evenly spaced on a circle, angles 2πi/modes, none repeated (lesson 07)."""
-    check.count("modes", modes)
-    r, s = check.positive("radius", radius), check.positive("std", std)
+    validate.count("modes", modes)
+    r, s = validate.positive("radius", radius), validate.positive("std", std)
     angle = 2 * math.pi * torch.arange(modes, dtype=torch.float32) / modes
     centres = r * torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
     return _mixture(centres, torch.full((modes,), s), torch.ones(modes))
@@ -83,8 +83,8 @@ def ring(modes=8, radius=2.0, std=0.02):
 
 def grid(side=5, spacing=2.0, std=0.05):
     """side × side Gaussians on a square grid centred at 0, e.g. {−4, −2, 0, 2, 4}² (lesson 07)."""
-    check.count("side", side)
-    step, s = check.positive("spacing", spacing), check.positive("std", std)
+    validate.count("side", side)
+    step, s = validate.positive("spacing", spacing), validate.positive("std", std)
     axis = step * (torch.arange(side, dtype=torch.float32) - (side - 1) / 2)
     centres = torch.cartesian_prod(axis, axis).reshape(-1, 2)
     return _mixture(centres, torch.full((side * side,), s), torch.ones(side * side))
@@ -92,9 +92,9 @@ def grid(side=5, spacing=2.0, std=0.05):
 
 def random_gaussian(dim, generator):
     """A multivariate Gaussian with a random mean in [−2, 2]^dim and a random covariance (lesson 04)."""
-    check.count("dim", dim)
+    validate.count("dim", dim)
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
+        validate.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
     mean = 4 * torch.rand(dim, generator=generator) - 2
     a = torch.randn(dim, dim, generator=generator) / math.sqrt(dim)
     return td.MultivariateNormal(mean, covariance_matrix=a @ a.T + 0.1 * torch.eye(dim))
@@ -102,8 +102,8 @@ def random_gaussian(dim, generator):
 
 def noise(dim=1, kind="normal"):
     """The generator's noise prior p_z: standard normal, or uniform on [−1, 1]^dim (lesson 01)."""
-    check.count("dim", dim)
-    check.choice("kind", kind, ("normal", "uniform"))
+    validate.count("dim", dim)
+    validate.choice("kind", kind, ("normal", "uniform"))
     if kind == "normal":
         return td.Independent(td.Normal(torch.zeros(dim), torch.ones(dim)), 1)
     return td.Independent(td.Uniform(-torch.ones(dim), torch.ones(dim)), 1)
@@ -111,9 +111,9 @@ def noise(dim=1, kind="normal"):
 
 def sample(dist, n, generator):
     """Draw n samples of shape (n, dim) from a ganlessons distribution using `generator` (lesson 01)."""
-    check.count("n", n)
+    validate.count("n", n)
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
+        validate.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
     if isinstance(dist, td.MixtureSameFamily):
         which = torch.multinomial(dist.mixture_distribution.probs, n, replacement=True, generator=generator)
         base = dist.component_distribution.base_dist
@@ -129,4 +129,12 @@ def sample(dist, n, generator):
         base = dist.base_dist
         u = torch.rand(n, base.low.shape[-1], generator=generator)
         return base.low + (base.high - base.low) * u
-    check.fail("dist", type(dist).__name__, "a distribution made by ganlessons.data")
+    validate.fail("dist", type(dist).__name__, "a distribution made by ganlessons.data")
+
+
+def event_dim(name, dist):
+    """The dimension of one sample of `dist`, whose samples have shape (dim,); `name` is the caller's parameter."""
+    event = getattr(dist, "event_shape", None)
+    if event is None or len(event) != 1:
+        validate.fail(name, type(dist).__name__, "a distribution from ganlessons.data with shape (dim,)")
+    return event[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import torch
 
-from . import _validate as check
+from . import _validate as validate
 
 __all__ = ["SIDE", "PIXELS", "CLASSES", "HELD_OUT", "Digits", "load_digits", "to_unit_range", "draw",
            "stack_digits", "MODES"]
@@ -41,10 +41,10 @@ def load_digits(held_out=HELD_OUT, split_seed=0):
 
     raw = sklearn_digits()
     n = len(raw.target)
-    check.count("held_out", held_out)
+    validate.count("held_out", held_out)
     if held_out >= n:
-        check.fail("held_out", held_out, f"a whole number between 1 and {n - 1}")
-    check.count("split_seed", split_seed, 0)
+        validate.fail("held_out", held_out, f"a whole number between 1 and {n - 1}")
+    validate.count("split_seed", split_seed, 0)
     images = torch.as_tensor(raw.data, dtype=torch.float32) / _GREY_LEVELS * 2 - 1
     labels = torch.as_tensor(raw.target, dtype=torch.int64)
     order = torch.randperm(n, generator=torch.Generator().manual_seed(split_seed))
@@ -60,9 +60,9 @@ def to_unit_range(images):
 def draw(images, n, generator, labels=None):
     """n rows drawn uniformly with replacement, from `generator`; with `labels`, also theirs (lesson 10)."""
     images = _images("images", images)
-    check.count("n", n)
+    validate.count("n", n)
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
+        validate.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
     rows = torch.randint(len(images), (n,), generator=generator)
     return images[rows] if labels is None else (images[rows], labels[rows])
 
@@ -71,9 +71,9 @@ def stack_digits(images, labels, n, generator):
     """n stacked digits: three random digits side by side as three 64-pixel channels, shape (n, 192),
     and their mode 100·a + 10·b + c, one of 1,000 (lesson 11)."""
     images, labels = _images("images", images), _labels("labels", labels, len(images))
-    check.count("n", n)
+    validate.count("n", n)
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
+        validate.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
     rows = torch.randint(len(images), (n, 3), generator=generator)
     modes = labels[rows] @ torch.tensor([100, 10, 1])
     return images[rows].reshape(n, 3 * PIXELS), modes
@@ -84,7 +84,7 @@ def _images(name, images):
     if not isinstance(images, torch.Tensor) or images.dim() != 2 or len(images) == 0 \
             or images.shape[1] % PIXELS or not images.is_floating_point():
         shown = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
-        check.fail(name, shown, f"a float tensor of shape (n, {PIXELS}) or (n, {PIXELS}·channels) with n >= 1")
+        validate.fail(name, shown, f"a float tensor of shape (n, {PIXELS}) or (n, {PIXELS}·channels) with n >= 1")
     return images
 
 
@@ -93,5 +93,5 @@ def _labels(name, labels, n):
     if not isinstance(labels, torch.Tensor) or labels.shape != (n,) or labels.is_floating_point() \
             or (n and (labels.min() < 0 or labels.max() >= CLASSES)):
         shown = tuple(labels.shape) if isinstance(labels, torch.Tensor) else type(labels).__name__
-        check.fail(name, shown, f"an integer tensor of shape ({n},) with digits 0–9")
+        validate.fail(name, shown, f"an integer tensor of shape ({n},) with digits 0–9")
     return labels

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import _validate as check
+from . import _validate as validate
 from .digits import CLASSES, MODES, PIXELS, _images, _labels, draw
 
 __all__ = ["DigitClassifier", "train_classifier", "predict", "accuracy", "digit_shares", "frechet_distance",
@@ -25,7 +25,7 @@ class DigitClassifier(nn.Module):
     def __init__(self, hidden=(128, 64), generator=None):
         super().__init__()
         if not (isinstance(hidden, tuple) and len(hidden) == 2 and all(isinstance(h, int) and h > 0 for h in hidden)):
-            check.fail("hidden", hidden, "a pair of whole numbers >= 1, e.g. (128, 64)")
+            validate.fail("hidden", hidden, "a pair of whole numbers >= 1, e.g. (128, 64)")
         self.body = nn.Sequential(nn.Linear(PIXELS, hidden[0]), nn.ReLU(), nn.Linear(*hidden), nn.ReLU())
         self.head = nn.Linear(hidden[1], CLASSES)
         if generator is not None:
@@ -42,7 +42,7 @@ class DigitClassifier(nn.Module):
 def _uniform_init(module, generator):
     """PyTorch's default Linear init, U(±1/√fan_in), drawn from an explicit generator."""
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "None or a torch.Generator")
+        validate.fail("generator", generator, "None or a torch.Generator")
     with torch.no_grad():
         for layer in module.modules():
             if isinstance(layer, nn.Linear):
@@ -56,13 +56,13 @@ def train_classifier(images, labels, *, steps=300, batch_size=128, lr=1e-3, nois
     jittered by N(0, noise²) so it also reads imperfect digits; all randomness from `seed` (lesson 10)."""
     images, labels = _images("images", images), _labels("labels", labels, len(images))
     if images.shape[1] != PIXELS:
-        check.fail("images", tuple(images.shape), f"single digits of shape (n, {PIXELS})")
-    check.count("steps", steps)
-    check.count("batch_size", batch_size)
-    noise = check.non_negative("noise", noise)
-    generator = torch.Generator().manual_seed(check.count("seed", seed, 0))
+        validate.fail("images", tuple(images.shape), f"single digits of shape (n, {PIXELS})")
+    validate.count("steps", steps)
+    validate.count("batch_size", batch_size)
+    noise = validate.non_negative("noise", noise)
+    generator = torch.Generator().manual_seed(validate.count("seed", seed, 0))
     clf = DigitClassifier(generator=generator)
-    opt = torch.optim.Adam(clf.parameters(), lr=check.positive("lr", lr))
+    opt = torch.optim.Adam(clf.parameters(), lr=validate.positive("lr", lr))
     for _ in range(steps):
         x, y = draw(images, batch_size, generator, labels)
         x = x + noise * torch.randn(x.shape, generator=generator)
@@ -85,7 +85,7 @@ def _digits_of(clf, images, chunk=8192):
 def predict(clf, images):
     """The classifier's digit for each image, shape (n,) (lesson 10)."""
     if _images("images", images).shape[1] != PIXELS:
-        check.fail("images", tuple(images.shape), f"single digits of shape (n, {PIXELS})")
+        validate.fail("images", tuple(images.shape), f"single digits of shape (n, {PIXELS})")
     return _digits_of(clf, images)[:, 0]
 
 
@@ -110,7 +110,7 @@ def frechet_distance(a, b):
     """
     a, b = _features("a", a), _features("b", b)
     if a.shape[1] != b.shape[1]:
-        check.fail("b", tuple(b.shape), f"feature vectors of the same size as a's ({a.shape[1]})")
+        validate.fail("b", tuple(b.shape), f"feature vectors of the same size as a's ({a.shape[1]})")
     mu_a, mu_b, cov_a, cov_b = a.mean(0), b.mean(0), torch.cov(a.T).reshape(a.shape[1], -1), \
         torch.cov(b.T).reshape(b.shape[1], -1)
     root_a = _psd_sqrt(cov_a)
@@ -128,9 +128,9 @@ def _features(name, x):
     """At least two finite feature vectors (n, d), in float64."""
     if not isinstance(x, torch.Tensor) or x.dim() != 2 or len(x) < 2:
         shown = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        check.fail(name, shown, "a tensor of shape (n, d) with n >= 2 feature vectors")
+        validate.fail(name, shown, "a tensor of shape (n, d) with n >= 2 feature vectors")
     if not torch.isfinite(x).all():
-        check.fail(name, "tensor with nan/inf", "finite numbers")
+        validate.fail(name, "tensor with nan/inf", "finite numbers")
     return x.detach().double()
 
 
@@ -145,7 +145,7 @@ def nearest_training(images, training):
     distance: (indices (n,), distances (n,)) (lesson 10)."""
     images, training = _images("images", images), _images("training", training)
     if images.shape[1] != training.shape[1]:
-        check.fail("training", tuple(training.shape), f"images of the same size as images' ({images.shape[1]})")
+        validate.fail("training", tuple(training.shape), f"images of the same size as images' ({images.shape[1]})")
     distance, index = torch.cdist(images.detach(), training.detach()).min(dim=1)
     return index, distance
 
@@ -154,7 +154,7 @@ def stacked_modes(clf, images):
     """The mode 100·a + 10·b + c of each stacked digit (n, 192), its three channels classified (lesson 11)."""
     digits = _digits_of(clf, images)
     if digits.shape[1] != 3:
-        check.fail("images", tuple(images.shape), f"stacked digits of shape (n, {3 * PIXELS})")
+        validate.fail("images", tuple(images.shape), f"stacked digits of shape (n, {3 * PIXELS})")
     return digits @ torch.tensor([100, 10, 1])
 
 
@@ -163,7 +163,7 @@ def mode_histogram(modes):
     if not isinstance(modes, torch.Tensor) or modes.dim() != 1 or modes.is_floating_point() or len(modes) == 0 \
             or modes.min() < 0 or modes.max() >= MODES:
         shown = tuple(modes.shape) if isinstance(modes, torch.Tensor) else type(modes).__name__
-        check.fail("modes", shown, f"a non-empty integer tensor of modes 0…{MODES - 1}")
+        validate.fail("modes", shown, f"a non-empty integer tensor of modes 0…{MODES - 1}")
     return torch.bincount(modes, minlength=MODES)
 
 
@@ -171,7 +171,7 @@ def kl_to_uniform(histogram):
     """KL(p ‖ uniform) in nats of a histogram over modes, with 0·log 0 = 0: 0 when every mode holds
     the same share, log(modes) when one mode holds everything (lesson 11)."""
     if not isinstance(histogram, torch.Tensor) or histogram.dim() != 1 or (histogram < 0).any() or histogram.sum() <= 0:
-        check.fail("histogram", histogram if not isinstance(histogram, torch.Tensor) else tuple(histogram.shape),
+        validate.fail("histogram", histogram if not isinstance(histogram, torch.Tensor) else tuple(histogram.shape),
                    "a 1-D tensor of counts >= 0 with a positive sum")
     p = histogram.double() / histogram.sum()
     terms = torch.where(p > 0, p * (p * len(p)).log(), torch.zeros_like(p))

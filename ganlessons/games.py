@@ -16,7 +16,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from . import _validate as check
+from . import _validate as validate
 
 __all__ = ["SCHEMES", "DIRAC_REGULARISERS", "DIRAC_G_LOSSES", "bilinear_field", "bilinear_step",
            "bilinear_trajectory", "bilinear_invariant", "dirac_value", "instance_noise_offsets",
@@ -32,16 +32,16 @@ def _point(name, value):
     try:
         t = torch.as_tensor(value, dtype=torch.float64).reshape(-1)
     except (TypeError, ValueError, RuntimeError):
-        check.fail(name, value, "a pair of numbers, e.g. (1.0, 0.0)")
+        validate.fail(name, value, "a pair of numbers, e.g. (1.0, 0.0)")
     if t.numel() != 2 or not torch.isfinite(t).all():
-        check.fail(name, value, "a pair of finite numbers, e.g. (1.0, 0.0)")
+        validate.fail(name, value, "a pair of finite numbers, e.g. (1.0, 0.0)")
     return t
 
 
 def _walk(step, start, steps):
     """Apply `step` (a function of a (2,) point) `steps` times; return all points visited."""
     points = [_point("start", start)]
-    for _ in range(check.count("steps", steps, 0)):
+    for _ in range(validate.count("steps", steps, 0)):
         points.append(step(points[-1]))
     return torch.stack(points)
 
@@ -55,8 +55,8 @@ def bilinear_field(x, y):
 
 def bilinear_step(point, lr, scheme="simultaneous"):
     """One step of size lr on x·y from point (x, y), simultaneous or alternating (y first) (lesson 09)."""
-    check.positive("lr", lr)
-    check.choice("scheme", scheme, SCHEMES)
+    validate.positive("lr", lr)
+    validate.choice("scheme", scheme, SCHEMES)
     x, y = point
     y_new = y + lr * bilinear_field(x, y)[1]
     x_new = x + lr * bilinear_field(x, y if scheme == "simultaneous" else y_new)[0]
@@ -65,21 +65,21 @@ def bilinear_step(point, lr, scheme="simultaneous"):
 
 def bilinear_trajectory(start=(1.0, 0.0), lr=0.1, steps=100, scheme="simultaneous"):
     """The points (x, y) visited by `steps` steps on x·y; shape (steps + 1, 2) (lesson 09)."""
-    check.positive("lr", lr)
-    check.choice("scheme", scheme, SCHEMES)
+    validate.positive("lr", lr)
+    validate.choice("scheme", scheme, SCHEMES)
     return _walk(lambda p: bilinear_step(p, lr, scheme), start, steps)
 
 
 def bilinear_invariant(point, lr):
     """x² + y² + lr·x·y, which alternating steps (y first) keep exactly constant (lesson 09)."""
     x, y = point[..., 0], point[..., 1]
-    return x ** 2 + y ** 2 + check.positive("lr", lr) * x * y
+    return x ** 2 + y ** 2 + validate.positive("lr", lr) * x * y
 
 
 def distance_to_origin(trajectory):
     """Distance from the last point of a trajectory to the equilibrium (0, 0) (lesson 09)."""
     if not isinstance(trajectory, torch.Tensor) or trajectory.dim() != 2 or trajectory.shape[1] != 2:
-        check.fail("trajectory", getattr(trajectory, "shape", type(trajectory).__name__),
+        validate.fail("trajectory", getattr(trajectory, "shape", type(trajectory).__name__),
                    "a tensor of shape (steps + 1, 2), as the *_trajectory functions return")
     return float(trajectory[-1].norm())
 
@@ -94,8 +94,8 @@ def dirac_value(theta, psi):
 
 def instance_noise_offsets(noise_std, points=64):
     """`points` equally likely offsets ε, the quantiles of N(0, noise_std²) at (i + ½)/points (lesson 09)."""
-    check.positive("noise_std", noise_std)
-    check.count("points", points, 2)
+    validate.positive("noise_std", noise_std)
+    validate.count("points", points, 2)
     p = (torch.arange(points, dtype=torch.float64) + 0.5) / points
     return noise_std * math.sqrt(2) * torch.erfinv(2 * p - 1)
 
@@ -126,10 +126,10 @@ def dirac_field(theta, psi, regulariser="none", gamma=1.0, noise_std=0.5, g_loss
     data; "instance_noise": N(0, noise_std²) noise added to real and fake points, averaged over 64
     quantiles; "wgan_gp": the WGAN critic ψ·x with the gradient penalty γ·(|∇ₓ critic| − 1)².
     """
-    check.choice("regulariser", regulariser, DIRAC_REGULARISERS)
-    check.choice("g_loss", g_loss, DIRAC_G_LOSSES)
-    gamma = check.non_negative("gamma", gamma)
-    check.positive("noise_std", noise_std)
+    validate.choice("regulariser", regulariser, DIRAC_REGULARISERS)
+    validate.choice("g_loss", g_loss, DIRAC_G_LOSSES)
+    gamma = validate.non_negative("gamma", gamma)
+    validate.positive("noise_std", noise_std)
     theta, psi = torch.as_tensor(theta, dtype=torch.float64), torch.as_tensor(psi, dtype=torch.float64)
     if regulariser == "wgan_gp":
         return _wgan_gp_field(theta, psi, gamma)
@@ -141,8 +141,8 @@ def dirac_field(theta, psi, regulariser="none", gamma=1.0, noise_std=0.5, g_loss
 
 def dirac_step(point, lr, scheme="simultaneous", **field):
     """One step of size lr from (θ, ψ); "alternating" moves D (ψ) first, then G (lesson 09)."""
-    check.positive("lr", lr)
-    check.choice("scheme", scheme, SCHEMES)
+    validate.positive("lr", lr)
+    validate.choice("scheme", scheme, SCHEMES)
     theta, psi = point
     psi_new = psi + lr * dirac_field(theta, psi, **field)[1]
     theta_new = theta + lr * dirac_field(theta, psi if scheme == "simultaneous" else psi_new, **field)[0]
@@ -154,7 +154,7 @@ def dirac_trajectory(start=(1.0, 1.0), lr=0.1, steps=300, scheme="simultaneous",
 
     `field` goes to dirac_field: regulariser, gamma, noise_std, g_loss.
     """
-    check.positive("lr", lr)
-    check.choice("scheme", scheme, SCHEMES)
+    validate.positive("lr", lr)
+    validate.choice("scheme", scheme, SCHEMES)
     dirac_field(0.0, 0.0, **field)                 # validate the field's options once, up front
     return _walk(lambda p: dirac_step(p, lr, scheme, **field), start, steps)

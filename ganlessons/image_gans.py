@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import _validate as check
+from . import _validate as validate
 from .digits import CLASSES, PIXELS, SIDE, _images, _labels, draw
 from .models import Discriminator, Generator
 from .remedies import MinibatchStdDiscriminator, Packed
@@ -38,7 +38,7 @@ class DCGenerator(nn.Module):
 
     def __init__(self, z_dim=16, width=64, generator=None):
         super().__init__()
-        self.z_dim, width = check.count("z_dim", z_dim), check.count("width", width)
+        self.z_dim, width = validate.count("z_dim", z_dim), validate.count("width", width)
         self.project = nn.Linear(z_dim, 2 * width * 2 * 2)
         self.up = nn.Sequential(
             nn.BatchNorm2d(2 * width), nn.ReLU(), nn.ConvTranspose2d(2 * width, width, 4, stride=2, padding=1),  # 2→4
@@ -47,7 +47,7 @@ class DCGenerator(nn.Module):
         _dcgan_init(self, generator)
 
     def forward(self, z):
-        h = self.project(check.batch("z", z, self.z_dim)).reshape(len(z), 2 * self.width, 2, 2)
+        h = self.project(validate.batch("z", z, self.z_dim)).reshape(len(z), 2 * self.width, 2, 2)
         return torch.tanh(self.up(h)).reshape(len(z), PIXELS)
 
 
@@ -56,7 +56,7 @@ class DCDiscriminator(nn.Module):
 
     def __init__(self, width=64, generator=None):
         super().__init__()
-        width = check.count("width", width)
+        width = validate.count("width", width)
         self.x_dim = PIXELS
         self.down = nn.Sequential(nn.Conv2d(1, width, 4, stride=2, padding=1), nn.LeakyReLU(0.2),          # 8→4
                                   nn.Conv2d(width, 2 * width, 4, stride=2, padding=1), nn.LeakyReLU(0.2))  # 4→2
@@ -64,7 +64,7 @@ class DCDiscriminator(nn.Module):
         _dcgan_init(self, generator)
 
     def forward(self, x):
-        h = self.down(check.batch("x", x, PIXELS).reshape(len(x), 1, SIDE, SIDE))
+        h = self.down(validate.batch("x", x, PIXELS).reshape(len(x), 1, SIDE, SIDE))
         return self.head(h.flatten(1)).squeeze(-1)
 
 
@@ -73,7 +73,7 @@ def _dcgan_init(module, generator):
     if generator is None:
         return
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "None or a torch.Generator")
+        validate.fail("generator", generator, "None or a torch.Generator")
     with torch.no_grad():
         for layer in module.modules():
             if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
@@ -91,11 +91,11 @@ class ConditionalGenerator(nn.Module):
 
     def __init__(self, z_dim=16, hidden=(256, 256), generator=None):
         super().__init__()
-        self.z_dim = check.count("z_dim", z_dim)
+        self.z_dim = validate.count("z_dim", z_dim)
         self.net = TanhGenerator(z_dim + CLASSES, PIXELS, hidden, "leaky_relu", generator=generator)
 
     def forward(self, z, labels):
-        z = check.batch("z", z, self.z_dim)
+        z = validate.batch("z", z, self.z_dim)
         return self.net(torch.cat([z, _one_hot(labels, len(z))], dim=1))
 
 
@@ -108,7 +108,7 @@ class ConditionalDiscriminator(nn.Module):
         self.net = Discriminator(PIXELS + CLASSES, hidden, "leaky_relu", generator=generator)
 
     def forward(self, x, labels):
-        x = check.batch("x", x, PIXELS)
+        x = validate.batch("x", x, PIXELS)
         return self.net(torch.cat([x, _one_hot(labels, len(x))], dim=1))
 
 
@@ -128,8 +128,8 @@ class Conditioned(nn.Module):
 def image_players(kind, seed, *, z_dim=16, hidden=(128, 128), width=16):
     """(G, D) of one kind — "mlp", "dcgan" or "conditional" — initialised from a torch.Generator
     seeded `seed` (lesson 10). `hidden` sizes the MLPs, `width` the DCGAN's feature maps."""
-    check.choice("kind", kind, KINDS)
-    generator = torch.Generator().manual_seed(check.count("seed", seed, 0))
+    validate.choice("kind", kind, KINDS)
+    generator = torch.Generator().manual_seed(validate.count("seed", seed, 0))
     if kind == "dcgan":
         return DCGenerator(z_dim, width, generator), DCDiscriminator(width, generator)
     if kind == "conditional":
@@ -142,8 +142,8 @@ def stacked_players(remedy, seed, *, z_dim=32, g_hidden=(128, 128), d_hidden=(32
     """(G, D) for stacked digits (n, 192), D with one of lesson 08's remedies: "none", "pac2"
     (PacGAN: D judges pairs) or "minibatch_std" (D sees its features' spread over groups of 4),
     both players initialised from a torch.Generator seeded `seed` (lesson 11)."""
-    check.choice("remedy", remedy, STACKED_REMEDIES)
-    generator = torch.Generator().manual_seed(check.count("seed", seed, 0))
+    validate.choice("remedy", remedy, STACKED_REMEDIES)
+    generator = torch.Generator().manual_seed(validate.count("seed", seed, 0))
     x_dim = 3 * PIXELS
     G = TanhGenerator(z_dim, x_dim, g_hidden, "leaky_relu", generator=generator)
     if remedy == "pac2":
@@ -166,7 +166,7 @@ def train_images(G, D, images, *, labels=None, steps=3000, batch_size=128, lr=2e
     `images` may also be a function (n, generator) ↦ a real batch, e.g. of stacked digits (lesson 11).
     """
     for name, value, least in (("steps", steps, 0), ("batch_size", batch_size, 1), ("seed", seed, 0)):
-        check.count(name, value, least)
+        validate.count(name, value, least)
     if not callable(images):
         images = _images("images", images)
     if labels is not None:
@@ -175,7 +175,7 @@ def train_images(G, D, images, *, labels=None, steps=3000, batch_size=128, lr=2e
     generator, history = torch.Generator().manual_seed(seed), History()
     snapshot_at = set(snapshot_at)
     if snapshot_at and snapshot_z is None:
-        check.fail("snapshot_z", None, "a fixed noise batch (n, z_dim) when snapshot_at is given")
+        validate.fail("snapshot_z", None, "a fixed noise batch (n, z_dim) when snapshot_at is given")
     for step in range(steps + 1):
         if step in snapshot_at:
             history.snapshots[step] = _sample(G, snapshot_z, snapshot_labels)
@@ -207,8 +207,8 @@ def _sample(G, z, labels=None):
 
 def generate(G, n, generator, labels=None):
     """n images from G for fresh noise drawn from `generator` (and the asked digits `labels`) (lesson 10)."""
-    check.count("n", n)
+    validate.count("n", n)
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
+        validate.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
     return _sample(G, torch.randn(n, G.z_dim, generator=generator), labels)
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from matplotlib.patches import Patch
 
-from . import _validate as check
+from . import _validate as validate
 from .digits import CLASSES, PIXELS, SIDE, _images, to_unit_range
 from .plot import DISC, FAKE, REAL, figure, png_bytes
 
@@ -24,7 +24,7 @@ def mosaic(images, ncols=10, gap=1):
     """Flattened digits (n, 64·channels) tiled into one picture with `gap` white pixels between them;
     channels side by side (lesson 10)."""
     images = _images("images", images).detach()
-    check.count("ncols", ncols)
+    validate.count("ncols", ncols)
     channels, n = images.shape[1] // PIXELS, len(images)
     tiles = to_unit_range(images).reshape(n, channels, SIDE, SIDE).permute(0, 2, 1, 3).reshape(n, SIDE, channels * SIDE)
     nrows, width = -(-n // ncols), channels * SIDE
@@ -37,7 +37,7 @@ def mosaic(images, ncols=10, gap=1):
 
 def digit_grid(images, kind="generated", ncols=10, ax=None, title=None, legend=True):
     """Digits as a grid, dark ink on white, framed in the colour of `kind`: "real" or "generated" (lesson 10)."""
-    check.choice("kind", kind, tuple(FRAME))
+    validate.choice("kind", kind, tuple(FRAME))
     if ax is None:
         n = len(_images("images", images))
         fig, ax = figure(width=0.42 * min(n, ncols) * images.shape[1] / PIXELS + 0.4,
@@ -65,7 +65,7 @@ def real_and_generated(real, generated, ncols=10, titles=("real (training split)
 def snapshot_strip(snapshots, n=10):
     """One row of generated digits per training step {step: images}, the same noise in every row (lesson 10)."""
     if not snapshots:
-        check.fail("snapshots", snapshots, "a non-empty dict {step: generated images}")
+        validate.fail("snapshots", snapshots, "a non-empty dict {step: generated images}")
     steps = sorted(snapshots)
     fig, axes = figure(nrows=len(steps), width=0.42 * n + 1.2, height=0.55)
     axes = np.atleast_1d(axes)
@@ -114,7 +114,7 @@ def share_bars(shares, ax=None, title=None):
 
 def noise_walk(start, end, steps=8):
     """`steps` noise vectors on the straight line from `start` to `end` (z_dim,), shape (steps, z_dim) (lesson 10)."""
-    check.count("steps", steps, 2)
+    validate.count("steps", steps, 2)
     t = torch.linspace(0, 1, steps)[:, None]
     return (1 - t) * start[None] + t * end[None]
 
@@ -124,9 +124,9 @@ def digit_explorer(G, clf=None, walks=4, steps=8, rows=3, seed=0):
     `rows` × `steps` noise vectors of that walk, row after row, and what a classifier reads (lesson 10)."""
     import ipywidgets as widgets
 
-    check.count("walks", walks)
-    check.count("rows", rows)
-    generator = torch.Generator().manual_seed(check.count("seed", seed, 0))
+    validate.count("walks", walks)
+    validate.count("rows", rows)
+    generator = torch.Generator().manual_seed(validate.count("seed", seed, 0))
     anchors = torch.randn(walks * rows + 1, G.z_dim, generator=generator)
     digit = widgets.ToggleButtons(options=[str(d) for d in range(CLASSES)], value="3", description="digit",
                                   style={"button_width": "32px"})

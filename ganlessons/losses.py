@@ -5,25 +5,25 @@ import torch
 import torch.nn.functional as F
 from torch import distributions as td
 
-from . import _validate as check
+from . import _validate as validate
 
-__all__ = ["value", "d_loss", "g_loss_saturating", "g_loss_non_saturating",
-           "optimal_discriminator", "jsd", "LOG4"]
+__all__ = ["value", "d_loss", "g_loss_saturating", "g_loss_non_saturating", "optimal_discriminator",
+           "jsd", "LOG4", "r1_penalty"]
 
 LOG4 = math.log(4.0)
 
 
 def value(real_logits, fake_logits):
     """The minimax value V = E log D(x) + E log(1 − D(G(z))); −log 4 when D ≡ ½ (lesson 02)."""
-    check.logits("real_logits", real_logits)
-    check.logits("fake_logits", fake_logits)
+    validate.logits("real_logits", real_logits)
+    validate.logits("fake_logits", fake_logits)
     return F.logsigmoid(real_logits).mean() + F.logsigmoid(-fake_logits).mean()
 
 
 def d_loss(real_logits, fake_logits):
     """The discriminator's loss ½·BCE(D(x), 1) + ½·BCE(D(G(z)), 0), which equals −V/2 (lesson 03)."""
-    check.logits("real_logits", real_logits)
-    check.logits("fake_logits", fake_logits)
+    validate.logits("real_logits", real_logits)
+    validate.logits("fake_logits", fake_logits)
     real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
     fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
     return 0.5 * real + 0.5 * fake
@@ -31,20 +31,20 @@ def d_loss(real_logits, fake_logits):
 
 def g_loss_saturating(fake_logits):
     """The original minimax generator loss E log(1 − D(G(z))), to be minimised (lesson 05)."""
-    check.logits("fake_logits", fake_logits)
+    validate.logits("fake_logits", fake_logits)
     return F.logsigmoid(-fake_logits).mean()
 
 
 def g_loss_non_saturating(fake_logits):
     """The non-saturating generator loss BCE(D(G(z)), 1) = −E log D(G(z)) (lesson 03)."""
-    check.logits("fake_logits", fake_logits)
+    validate.logits("fake_logits", fake_logits)
     return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
 
 
 def _log_prob(name, dist, x):
     """log-density of a distribution at x, with a clear error for anything else."""
     if not isinstance(dist, td.Distribution):
-        check.fail(name, type(dist).__name__, "a torch.distributions object, e.g. from ganlessons.data")
+        validate.fail(name, type(dist).__name__, "a torch.distributions object, e.g. from ganlessons.data")
     return dist.log_prob(x)
 
 
@@ -58,7 +58,7 @@ def _grid(low, high, points, dim):
     lo, hi = torch.broadcast_to(torch.as_tensor(low, dtype=torch.float64), (dim,)), \
         torch.broadcast_to(torch.as_tensor(high, dtype=torch.float64), (dim,))
     if not (hi > lo).all():
-        check.fail("high", high, f"greater than low={low!r} in every coordinate")
+        validate.fail("high", high, f"greater than low={low!r} in every coordinate")
     axes = [torch.linspace(float(a), float(b), points, dtype=torch.float64) for a, b in zip(lo, hi)]
     cell = torch.prod((hi - lo) / (points - 1))
     return torch.cartesian_prod(*axes).reshape(-1, dim), cell
@@ -68,9 +68,9 @@ def jsd(p, q, low=-6.0, high=6.0, points=None):
     """Jensen–Shannon divergence in nats (0 … log 2) by summing on a grid, 1-D or 2-D (lesson 02)."""
     dims = [getattr(d, "event_shape", (None,)) for d in (p, q)]
     if dims[0] != dims[1] or len(dims[0]) != 1 or dims[0][0] not in (1, 2):
-        check.fail("q", dims[1], f"a distribution with the same 1-D or 2-D event shape as p ({dims[0]})")
+        validate.fail("q", dims[1], f"a distribution with the same 1-D or 2-D event shape as p ({dims[0]})")
     dim = dims[0][0]
-    points = check.count("points", points if points is not None else (4001 if dim == 1 else 401), 2)
+    points = validate.count("points", points if points is not None else (4001 if dim == 1 else 401), 2)
     x, cell = _grid(low, high, points, dim)
     lp = _log_prob("p", p, x.float()).double()
     lq = _log_prob("q", q, x.float()).double()
@@ -86,10 +86,7 @@ def r1_penalty(D, real, gamma=1.0):
     With the default γ = 1 this is ½·E‖∇ₓ l(x)‖²; train_gan(..., r1_gamma=γ) adds it to D's loss.
     The gradient keeps its graph, so the penalty can be back-propagated into D's parameters.
     """
-    gamma = check.non_negative("gamma", gamma)
-    real = check.batch("real", real, D.x_dim).detach().requires_grad_(True)
+    gamma = validate.non_negative("gamma", gamma)
+    real = validate.batch("real", real, D.x_dim).detach().requires_grad_(True)
     grad, = torch.autograd.grad(D(real).sum(), real, create_graph=True)
     return gamma / 2 * grad.pow(2).sum(dim=1).mean()
-
-
-__all__ += ["r1_penalty"]

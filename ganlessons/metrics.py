@@ -3,12 +3,12 @@ from the target (lessons 01 and 06–08)."""
 import torch
 from torch import distributions as td
 
-from . import _validate as check
+from . import _validate as validate
 from .data import GaussianMixture
 
 __all__ = ["cdf_1d", "wasserstein_1d", "nearest_mode", "mode_shares", "EVAL_SIZE", "high_quality",
            "mode_counts", "modes_covered", "hq_share", "reverse_kl", "mode_balance", "mode_report",
-           "spread_ratio"]
+           "spread_ratio", "local_spread_ratio", "wilson_interval", "mean_se", "covers_modes"]
 
 
 def cdf_1d(dist, x):
@@ -18,14 +18,14 @@ def cdf_1d(dist, x):
         return (dist.weights * comp.cdf(x.reshape(-1, 1))).sum(-1)
     if isinstance(dist, td.Independent) and isinstance(dist.base_dist, td.Normal) and dist.event_shape == (1,):
         return dist.base_dist.cdf(x.reshape(-1, 1))[:, 0]
-    check.fail("dist", type(dist).__name__, "a 1-D gaussian or mixture_1d from ganlessons.data")
+    validate.fail("dist", type(dist).__name__, "a 1-D gaussian or mixture_1d from ganlessons.data")
 
 
 def wasserstein_1d(samples, dist, points=4001):
     """W1(samples, target) = ∫ |F_samples(x) − F_target(x)| dx on a fine grid (lesson 01)."""
-    x = check.batch("samples", samples, 1)[:, 0].detach().double()
+    x = validate.batch("samples", samples, 1)[:, 0].detach().double()
     if not torch.isfinite(x).all():
-        check.fail("samples", "tensor with nan/inf", "finite numbers")
+        validate.fail("samples", "tensor with nan/inf", "finite numbers")
     centres = dist.centres[:, 0] if isinstance(dist, GaussianMixture) else dist.mean
     spread = 8 * float(dist.stds.max() if isinstance(dist, GaussianMixture) else dist.stddev.max())
     lo = min(float(x.min()), float(centres.min()) - spread)
@@ -39,15 +39,15 @@ def wasserstein_1d(samples, dist, points=4001):
 def _mixture(name, dist):
     """Check that `dist` is a GaussianMixture (it knows its centres and stds)."""
     if not isinstance(dist, GaussianMixture):
-        check.fail(name, type(dist).__name__, "a mixture from ganlessons.data (mixture_1d, ring, grid)")
+        validate.fail(name, type(dist).__name__, "a mixture from ganlessons.data (mixture_1d, ring, grid)")
     return dist
 
 
 def _finite(name, samples, dist):
     """A non-empty (n, dim) tensor of finite numbers matching the mixture's dimension."""
-    check.batch(name, samples, _mixture("dist", dist).centres.shape[1])
+    validate.batch(name, samples, _mixture("dist", dist).centres.shape[1])
     if not torch.isfinite(samples).all():
-        check.fail(name, "tensor with nan/inf", "finite numbers")
+        validate.fail(name, "tensor with nan/inf", "finite numbers")
     return samples.detach().float()
 
 
@@ -78,7 +78,7 @@ EVAL_SIZE = 2500
 def _hq_and_nearest(samples, dist, k):
     """For each sample: is it high quality, and which mode centre is nearest."""
     distance, nearest = _nearest(_finite("samples", samples, dist), dist)
-    return distance <= check.positive("k", k) * dist.stds[nearest], nearest
+    return distance <= validate.positive("k", k) * dist.stds[nearest], nearest
 
 
 def high_quality(samples, dist, k=3.0):
@@ -94,7 +94,7 @@ def mode_counts(samples, dist, k=3.0):
 
 def modes_covered(samples, dist, k=3.0, min_count=1):
     """Number of modes nearest to at least `min_count` high-quality samples (VEEGAN: 1) (lesson 07)."""
-    check.count("min_count", min_count)
+    validate.count("min_count", min_count)
     return int((mode_counts(samples, dist, k) >= min_count).sum())
 
 
@@ -134,7 +134,7 @@ def spread_ratio(samples):
     """Smallest ÷ largest eigenvalue of the samples' covariance: ≈ 0 when they lie on a curve (lesson 07)."""
     if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[0] < 3 or samples.shape[1] < 2:
         shown = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
-        check.fail("samples", shown, "a tensor of shape (n, dim) with n >= 3 and dim >= 2")
+        validate.fail("samples", shown, "a tensor of shape (n, dim) with n >= 3 and dim >= 2")
     eig = torch.linalg.eigvalsh(torch.cov(samples.detach().double().T))
     return float(eig[0].clamp(min=0) / eig[-1]) if eig[-1] > 0 else 0.0
 
@@ -146,10 +146,10 @@ def local_spread_ratio(samples, neighbours=10):
     neighbourhoods are flat however the curve bends; a cloud that fills 2 or more dimensions
     gives neighbourhoods with λ₂/λ₁ well above 0.
     """
-    k = check.count("neighbours", neighbours, 3)
+    k = validate.count("neighbours", neighbours, 3)
     if not isinstance(samples, torch.Tensor) or samples.dim() != 2 or samples.shape[0] <= k or samples.shape[1] < 2:
         shown = tuple(samples.shape) if isinstance(samples, torch.Tensor) else type(samples).__name__
-        check.fail("samples", shown, f"a tensor of shape (n, dim) with n > neighbours={k} and dim >= 2")
+        validate.fail("samples", shown, f"a tensor of shape (n, dim) with n > neighbours={k} and dim >= 2")
     x = samples.detach().double()
     near = torch.cdist(x, x).topk(k, largest=False).indices             # (n, k), each point included
     local = x[near] - x[near].mean(dim=1, keepdim=True)
@@ -157,17 +157,14 @@ def local_spread_ratio(samples, neighbours=10):
     return float((eig[:, -2] / eig[:, -1].clamp(min=1e-300)).median())
 
 
-__all__ += ["local_spread_ratio"]
-
-
 # --- Statistics over many runs (lesson 06)
 
 def wilson_interval(successes, trials, z=1.96):
     """Wilson score interval (low, high) for a success rate; z = 1.96 gives ~95% (lesson 06)."""
-    check.count("trials", trials)
+    validate.count("trials", trials)
     if isinstance(successes, bool) or not isinstance(successes, int) or not 0 <= successes <= trials:
-        check.fail("successes", successes, f"a whole number between 0 and trials={trials}")
-    z, p = check.positive("z", z), successes / trials
+        validate.fail("successes", successes, f"a whole number between 0 and trials={trials}")
+    z, p = validate.positive("z", z), successes / trials
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
     half = z / (1 + z * z / trials) * (p * (1 - p) / trials + z * z / (4 * trials * trials)) ** 0.5
     return max(0.0, centre - half), min(1.0, centre + half)
@@ -186,7 +183,4 @@ def mean_se(values):
 def covers_modes(samples, dist, min_share=0.25, max_w1=0.5):
     """True when every mode of a 1-D mixture gets >= min_share of the samples and W1 < max_w1 (lesson 06)."""
     shares = mode_shares(_finite("samples", samples, dist), dist)
-    return bool(shares.min() >= min_share) and wasserstein_1d(samples, dist) < check.positive("max_w1", max_w1)
-
-
-__all__ += ["wilson_interval", "mean_se", "covers_modes"]
+    return bool(shares.min() >= min_share) and wasserstein_1d(samples, dist) < validate.positive("max_w1", max_w1)

@@ -4,9 +4,9 @@ import math
 import torch
 from torch import nn
 
-from . import _validate as check
+from . import _validate as validate
 
-__all__ = ["Generator", "Discriminator", "ACTIVATIONS"]
+__all__ = ["ACTIVATIONS", "Generator", "Discriminator", "make_players"]
 
 ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh, "elu": nn.ELU}
 
@@ -27,7 +27,7 @@ def _hidden(hidden):
         hidden = (hidden,)
     if not isinstance(hidden, (tuple, list)) or any(
             isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
-        check.fail("hidden", hidden, "a tuple of whole numbers >= 1, e.g. (32,) or (128, 128), or ()")
+        validate.fail("hidden", hidden, "a tuple of whole numbers >= 1, e.g. (32,) or (128, 128), or ()")
     return tuple(hidden)
 
 
@@ -36,7 +36,7 @@ def _init(module, generator):
     if generator is None:
         return
     if not isinstance(generator, torch.Generator):
-        check.fail("generator", generator, "None or a torch.Generator")
+        validate.fail("generator", generator, "None or a torch.Generator")
     with torch.no_grad():
         for layer in module.modules():
             if isinstance(layer, nn.Linear):
@@ -50,13 +50,13 @@ class Generator(nn.Module):
 
     def __init__(self, z_dim=1, x_dim=1, hidden=(32,), activation="relu", generator=None):
         super().__init__()
-        self.z_dim, self.x_dim = check.count("z_dim", z_dim), check.count("x_dim", x_dim)
-        check.choice("activation", activation, tuple(ACTIVATIONS))
+        self.z_dim, self.x_dim = validate.count("z_dim", z_dim), validate.count("x_dim", x_dim)
+        validate.choice("activation", activation, tuple(ACTIVATIONS))
         self.net = _mlp((z_dim, *_hidden(hidden), x_dim), activation)
         _init(self, generator)
 
     def forward(self, z):
-        return self.net(check.batch("z", z, self.z_dim))
+        return self.net(validate.batch("z", z, self.z_dim))
 
 
 class Discriminator(nn.Module):
@@ -64,10 +64,18 @@ class Discriminator(nn.Module):
 
     def __init__(self, x_dim=1, hidden=(32,), activation="leaky_relu", generator=None):
         super().__init__()
-        self.x_dim = check.count("x_dim", x_dim)
-        check.choice("activation", activation, tuple(ACTIVATIONS))
+        self.x_dim = validate.count("x_dim", x_dim)
+        validate.choice("activation", activation, tuple(ACTIVATIONS))
         self.net = _mlp((x_dim, *_hidden(hidden), 1), activation)
         _init(self, generator)
 
     def forward(self, x):
-        return self.net(check.batch("x", x, self.x_dim)).squeeze(-1)
+        return self.net(validate.batch("x", x, self.x_dim)).squeeze(-1)
+
+
+def make_players(seed, *, z_dim=1, x_dim=1, hidden=(32,), g_activation="relu", d_activation="leaky_relu"):
+    """G then D, both initialised from one torch.Generator seeded `seed` (lesson 05)."""
+    validate.count("seed", seed, 0)
+    generator = torch.Generator().manual_seed(seed)
+    G = Generator(z_dim, x_dim, hidden, g_activation, generator=generator)
+    return G, Discriminator(x_dim, hidden, d_activation, generator=generator)

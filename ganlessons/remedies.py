@@ -1,9 +1,9 @@
 """Remedies for mode collapse as named, documented training options (lesson 08).
 
-`train_2d(target, remedy=..., seeds=...)` trains one 2-D GAN per seed, all at once (weights
-stacked on a leading run axis, as `train_many` does), with one of REMEDIES. Each remedy changes
-one thing of the vanilla GAN. The players are the package's Generator / Discriminator, stacked
-with train.StackedMLP; stacked_d_step and stacked_g_step are train.d_step and train.g_step, per run:
+`train_2d(target, remedy=..., seeds=...)` trains one 2-D GAN per seed, all at once, on the
+batched engine of `ganlessons.ensemble` (the one `train_many` uses), with one of REMEDIES. Each
+remedy changes one thing of the vanilla GAN, and plugs into the engine as its discriminator
+(stacked by `StackedDiscriminator`) and its iteration (ITERATIONS[remedy]: its D and G updates):
 
 - "none": the vanilla GAN (non-saturating loss): the baseline, equal to `train_many`.
 - "pac2", "pac4": packing (PacGAN, Lin et al. 2018). D judges `pac` samples at once, all real or
@@ -25,26 +25,26 @@ import copy
 from types import SimpleNamespace
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from . import _validate as check
-from .data import noise as noise_prior, sample
+from . import _validate as validate
+from .data import noise as noise_prior
+from .ensemble import StackedMLP, d_step, descend, draw, g_step, run, valid_seeds
 from .models import ACTIVATIONS, Discriminator, Generator, _hidden, _init, _mlp
-from .train import StackedMLP, _seeds, make_optimizer
+from .train import make_optimizer
 
-__all__ = ["REMEDIES", "pack", "Packed", "MinibatchStdDiscriminator", "minibatch_std_feature",
-           "make_discriminators", "StackedDiscriminator", "stacked_d_step", "stacked_g_step",
-           "unrolled_g_step", "gradient_penalty", "wgan_gp_d_step", "wgan_g_step", "train_2d"]
+__all__ = ["REMEDIES", "pack", "Packed", "minibatch_std_feature", "MinibatchStdDiscriminator",
+           "make_discriminators", "StackedDiscriminator", "unrolled_g_step", "gradient_penalty",
+           "wgan_gp_d_step", "wgan_g_step", "ITERATIONS", "train_2d"]
 
 REMEDIES = ("none", "pac2", "pac4", "minibatch_std", "unrolled", "wgan_gp")
 
 
 def pack(x, pac):
     """PacGAN's packing: (…, n, dim) → (…, n/pac, pac·dim), samples 0..pac−1 side by side (lesson 08)."""
-    check.count("pac", pac)
+    validate.count("pac", pac)
     if x.dim() < 2 or x.shape[-2] % pac:
-        check.fail("x", tuple(x.shape), f"a tensor (…, n, dim) whose n is a multiple of pac={pac}")
+        validate.fail("x", tuple(x.shape), f"a tensor (…, n, dim) whose n is a multiple of pac={pac}")
     return x.reshape(*x.shape[:-2], x.shape[-2] // pac, pac * x.shape[-1])
 
 
@@ -53,13 +53,13 @@ class Packed(nn.Module):
 
     def __init__(self, discriminator, pac):
         super().__init__()
-        self.pac = check.count("pac", pac)
+        self.pac = validate.count("pac", pac)
         if discriminator.x_dim % self.pac:
-            check.fail("pac", pac, f"a divisor of the discriminator's x_dim={discriminator.x_dim}")
+            validate.fail("pac", pac, f"a divisor of the discriminator's x_dim={discriminator.x_dim}")
         self.inner, self.x_dim = discriminator, discriminator.x_dim // self.pac
 
     def forward(self, x):
-        return self.inner(pack(check.batch("x", x, self.x_dim), self.pac))
+        return self.inner(pack(validate.batch("x", x, self.x_dim), self.pac))
 
 
 def minibatch_std_feature(h, group_size=4, eps=1e-8):
@@ -80,23 +80,23 @@ class MinibatchStdDiscriminator(nn.Module):
 
     def __init__(self, x_dim=2, hidden=(64, 64), activation="leaky_relu", group_size=4, generator=None):
         super().__init__()
-        self.x_dim, self.group_size = check.count("x_dim", x_dim), check.count("group_size", group_size, 2)
-        check.choice("activation", activation, tuple(ACTIVATIONS))
+        self.x_dim, self.group_size = validate.count("x_dim", x_dim), validate.count("group_size", group_size, 2)
+        validate.choice("activation", activation, tuple(ACTIVATIONS))
         hidden = _hidden(hidden)
         if not hidden:
-            check.fail("hidden", hidden, "at least one hidden layer, e.g. (64, 64)")
+            validate.fail("hidden", hidden, "at least one hidden layer, e.g. (64, 64)")
         self.body, self.act = _mlp((x_dim, *hidden), activation), ACTIVATIONS[activation]()
         self.head = nn.Linear(hidden[-1] + 1, 1)
         _init(self, generator)
 
     def forward(self, x):
-        h = self.act(self.body(check.batch("x", x, self.x_dim)))
+        h = self.act(self.body(validate.batch("x", x, self.x_dim)))
         return self.head(torch.cat([h, minibatch_std_feature(h, self.group_size)], dim=-1)).squeeze(-1)
 
 
 def make_discriminators(remedy, seeds, x_dim=2, hidden=(64, 64), generators=None):
     """One discriminator per seed, as the remedy needs it: packed, minibatch-std or plain (lesson 08)."""
-    check.choice("remedy", remedy, REMEDIES)
+    validate.choice("remedy", remedy, REMEDIES)
     make = {"pac2": lambda g: Packed(Discriminator(2 * x_dim, hidden, generator=g), 2),
             "pac4": lambda g: Packed(Discriminator(4 * x_dim, hidden, generator=g), 4),
             "minibatch_std": lambda g: MinibatchStdDiscriminator(x_dim, hidden, generator=g)}
@@ -116,8 +116,8 @@ class StackedDiscriminator:
             self.head = None
         else:
             self.act = first.act
-            self.body = StackedMLP([SimpleNamespace(net=d.body) for d in discriminators])
-            self.head = StackedMLP([SimpleNamespace(net=nn.Sequential(d.head)) for d in discriminators])
+            self.body = StackedMLP([d.body for d in discriminators])
+            self.head = StackedMLP([nn.Sequential(d.head) for d in discriminators])
 
     def parameters(self):
         """All stacked weights and biases."""
@@ -130,39 +130,14 @@ class StackedDiscriminator:
         return self.head(torch.cat([h, minibatch_std_feature(h, self.group_size)], dim=-1))
 
 
-def _bce(logits, label):
-    """Per-run mean BCE with logits (N, m, 1) against a constant label, shape (N,)."""
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label), reduction="none").mean(dim=(-2, -1))
-
-
-def stacked_d_step(G, D, opt_d, real, z):
-    """Block 1 for all runs: ½·BCE(D(x), 1) + ½·BCE(D(G(z).detach()), 0), per run (lesson 08)."""
-    with torch.no_grad():
-        fake = G(z)                           # G is held fixed: no gradient flows into it
-    loss = 0.5 * _bce(D(real), 1.0) + 0.5 * _bce(D(fake), 0.0)
-    opt_d.zero_grad()
-    loss.sum().backward()                     # runs are independent: the sum's gradient is each run's
-    opt_d.step()
-    return loss.detach()
-
-
-def stacked_g_step(G, D, opt_g, z):
-    """Block 2 for all runs: the non-saturating loss BCE(D(G(z)), 1) through a fixed D (lesson 08)."""
-    loss = _bce(D(G(z)), 1.0)
-    opt_g.zero_grad()
-    loss.sum().backward()                     # D's grads are filled too, but only opt_g steps
-    opt_g.step()
-    return loss.detach()
-
-
 def unrolled_g_step(G, D, opt_g, opt_d, draw_real, draw_z, unroll=5):
     """G steps against D trained `unroll` steps further; then D and its optimizer are restored (lesson 08)."""
-    check.count("unroll", unroll)
+    validate.count("unroll", unroll)
     saved = [p.detach().clone() for p in D.parameters()]
     saved_opt = copy.deepcopy(opt_d.state_dict())
     for _ in range(unroll):
-        stacked_d_step(G, D, opt_d, draw_real(), draw_z())
-    loss = stacked_g_step(G, D, opt_g, draw_z())
+        d_step(G, D, opt_d, draw_real(), draw_z(), joint=False)
+    loss, _ = g_step(G, D, opt_g, draw_z())
     with torch.no_grad():
         for p, old in zip(D.parameters(), saved):
             p.copy_(old)
@@ -184,31 +159,38 @@ def wgan_gp_d_step(G, D, opt_d, real, z, generator, gp_weight=0.1):
         fake = G(z)
     loss = D(fake).mean(dim=(-2, -1)) - D(real).mean(dim=(-2, -1)) \
         + gp_weight * gradient_penalty(D, real, fake, generator)
-    opt_d.zero_grad()
-    loss.sum().backward()                      # runs are independent: the sum's gradient is each run's
-    opt_d.step()
+    descend(opt_d, loss)
     return loss.detach()
 
 
 def wgan_g_step(G, D, opt_g, z):
     """One generator update per run of WGAN: minimise −E[D(G(z))] (lesson 08)."""
-    loss = -D(G(z)).mean(dim=(-2, -1))
-    opt_g.zero_grad()
-    loss.sum().backward()
-    opt_g.step()
-    return loss.detach()
+    return g_step(G, D, opt_g, z, "wgan")[0]
 
 
-def _iteration(remedy, G, D, opt_g, opt_d, draw_real, draw_z, noise_gen, unroll, n_critic, gp_weight):
-    """One training iteration of `remedy` for all runs: its D update(s), then its G update (lesson 08)."""
-    if remedy == "wgan_gp":
-        for _ in range(n_critic):
-            wgan_gp_d_step(G, D, opt_d, draw_real(), draw_z(), noise_gen, gp_weight)
-        return wgan_g_step(G, D, opt_g, draw_z())
-    stacked_d_step(G, D, opt_d, draw_real(), draw_z())
-    if remedy == "unrolled":
-        return unrolled_g_step(G, D, opt_g, opt_d, draw_real, draw_z, unroll)
-    return stacked_g_step(G, D, opt_g, draw_z())
+def _vanilla(p):
+    """One D update on real and detached fakes, one G update with the non-saturating loss."""
+    dl = d_step(p.G, p.D, p.opt_d, p.draw_real(), p.draw_z(), joint=False)[0]
+    return dl, g_step(p.G, p.D, p.opt_g, p.draw_z())[0]
+
+
+def _unrolled(p):
+    """The vanilla D update, then G's update against D unrolled `unroll` steps ahead."""
+    dl = d_step(p.G, p.D, p.opt_d, p.draw_real(), p.draw_z(), joint=False)[0]
+    return dl, unrolled_g_step(p.G, p.D, p.opt_g, p.opt_d, p.draw_real, p.draw_z, p.unroll)
+
+
+def _wgan_gp(p):
+    """`n_critic` critic updates with the gradient penalty, then one WGAN generator update."""
+    for _ in range(p.n_critic):
+        dl = wgan_gp_d_step(p.G, p.D, p.opt_d, p.draw_real(), p.draw_z(), p.noise_gen, p.gp_weight)
+    return dl, wgan_g_step(p.G, p.D, p.opt_g, p.draw_z())
+
+
+# Each remedy's iteration: its D update(s), then its G update, for all runs; returns per-run
+# (d_loss, g_loss). The argument holds the players, optimizers, draws and the remedy's settings.
+ITERATIONS = {"none": _vanilla, "pac2": _vanilla, "pac4": _vanilla, "minibatch_std": _vanilla,
+              "unrolled": _unrolled, "wgan_gp": _wgan_gp}
 
 
 def _targets(target, n):
@@ -216,14 +198,9 @@ def _targets(target, n):
     targets = list(target) if isinstance(target, (list, tuple)) else [target] * n
     shapes = {tuple(getattr(t, "event_shape", ())) for t in targets}
     if len(targets) != n or len(shapes) != 1 or len(next(iter(shapes))) != 1:
-        check.fail("target", f"{len(targets)} target(s) of event shapes {sorted(shapes)}",
+        validate.fail("target", f"{len(targets)} target(s) of event shapes {sorted(shapes)}",
                    f"one distribution, or a list of {n} (one per seed) of one dimension")
     return targets
-
-
-def _draw_each(targets, n, generators):
-    """n samples per run, run i from targets[i] with generators[i]: shape (N, n, dim)."""
-    return torch.stack([sample(t, n, g) for t, g in zip(targets, generators)])
 
 
 def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=128, z_dim=2,
@@ -238,29 +215,26 @@ def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=12
     Snapshots (default: only at the end) hold `snapshot_size` samples of each run's fixed noise
     batch. Adam with `lr`, `betas` for both players.
     """
-    check.choice("remedy", remedy, REMEDIES)
-    seeds = _seeds(seeds)
+    validate.choice("remedy", remedy, REMEDIES)
+    seeds = valid_seeds(seeds)
     for name, value, least in (("steps", steps, 0), ("batch_size", batch_size, 4), ("n_critic", n_critic, 1),
                                ("snapshot_size", snapshot_size, 1), ("unroll", unroll, 1)):
-        check.count(name, value, least)
-    check.non_negative("gp_weight", gp_weight)
+        validate.count(name, value, least)
+    validate.non_negative("gp_weight", gp_weight)
     targets = _targets(target, len(seeds))
     x_dim = targets[0].event_shape[0]
     inits = [torch.Generator().manual_seed(s) for s in seeds]
     G = StackedMLP([Generator(z_dim, x_dim, hidden, generator=g) for g in inits])
     D = StackedDiscriminator(make_discriminators(remedy, seeds, x_dim, hidden, inits))
-    opt_g = make_optimizer(G.parameters(), lr=lr, betas=betas)
-    opt_d = make_optimizer(D.parameters(), lr=lr, betas=betas)
-    priors, data_gens = [noise_prior(z_dim)] * len(seeds), [torch.Generator().manual_seed(s) for s in seeds]
-    draw_real = lambda: _draw_each(targets, batch_size, data_gens)      # noqa: E731
-    draw_z = lambda: _draw_each(priors, batch_size, data_gens)          # noqa: E731
-    snap_z = _draw_each(priors, snapshot_size, [torch.Generator().manual_seed(s) for s in seeds])
-    noise_gen = torch.Generator().manual_seed(seeds[0] + 1_000_003)      # the penalty's random mixing weights
-    snapshots, snapshot_at = {}, {steps} if snapshot_at is None else set(snapshot_at)
-    for step in range(steps + 1):
-        if step in snapshot_at:
-            with torch.no_grad():
-                snapshots[step] = G(snap_z)
-        if step < steps:
-            _iteration(remedy, G, D, opt_g, opt_d, draw_real, draw_z, noise_gen, unroll, n_critic, gp_weight)
+    opt_g = make_optimizer(G.parameters(), lr=lr, betas=betas, lr_of="lr")
+    opt_d = make_optimizer(D.parameters(), lr=lr, betas=betas, lr_of="lr")
+    prior, data_gens = noise_prior(z_dim), [torch.Generator().manual_seed(s) for s in seeds]
+    p = SimpleNamespace(G=G, D=D, opt_g=opt_g, opt_d=opt_d, unroll=unroll, n_critic=n_critic, gp_weight=gp_weight,
+                        draw_real=lambda: draw(targets, batch_size, data_gens),
+                        draw_z=lambda: draw(prior, batch_size, data_gens),
+                        noise_gen=torch.Generator().manual_seed(seeds[0] + 1_000_003))  # the penalty's mixing weights
+    snap_z = draw(prior, snapshot_size, [torch.Generator().manual_seed(s) for s in seeds])
+    advice = f"Try a smaller learning rate (lr={lr})" + (" or a larger gp_weight." if remedy == "wgan_gp" else ".")
+    _, snapshots = run(G, lambda step: ITERATIONS[remedy](p), steps, seeds, ("d_loss", "g_loss"),
+                       snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z, advice=advice)
     return G, D, snapshots

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import _validate as check
+from . import _validate as validate
 
 __all__ = ["setup", "environment_report", "lesson_map"]
 
@@ -17,7 +17,7 @@ REQUIRED = ("torch", "numpy", "matplotlib", "ipywidgets", "ipympl", "tqdm")
 
 def setup(seed=0):
     """Seed python, numpy and torch once, use 1 torch thread and PNG figures; return a Generator (lesson 00)."""
-    check.count("seed", seed, 0)
+    validate.count("seed", seed, 0)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -57,7 +57,7 @@ def lesson_map(folder=None):
     """(number, title) of each lesson notebook, read from the notebooks folder (lesson 00)."""
     folder = Path(folder) if folder is not None else Path(__file__).resolve().parent.parent / "notebooks"
     if not folder.is_dir():
-        check.fail("folder", str(folder), "an existing folder that holds the lesson notebooks")
+        validate.fail("folder", str(folder), "an existing folder that holds the lesson notebooks")
     lessons = []
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         first = "".join(json.loads(path.read_text())["cells"][0]["source"]).splitlines()[0]

@@ -16,7 +16,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from . import _validate as check
+from . import _validate as validate
 from .data import gaussian, grid, mixture_1d, noise, random_gaussian, ring, sample
 from .models import Discriminator, Generator
 from .plot import DISC, FAKE, REAL
@@ -32,20 +32,20 @@ DATASETS = {"gaussian": ("Gaussian (1D)", 1, 4.0), "bimodal": ("bimodal (1D)", 1
 
 def playground_target(name, seed=0):
     """The playground's target distributions: N(1.5, 0.5²), the bimodal mixture, ring, grid (lesson 04)."""
-    check.choice("dataset", name, tuple(DATASETS))
+    validate.choice("dataset", name, tuple(DATASETS))
     if name == "gaussian":
         return gaussian(1.5, 0.5)
     if name == "bimodal":
         return mixture_1d()
     if name == "gaussian2d":
-        return random_gaussian(2, torch.Generator().manual_seed(check.count("seed", seed, 0)))
+        return random_gaussian(2, torch.Generator().manual_seed(validate.count("seed", seed, 0)))
     return ring() if name == "ring" else grid()
 
 
 def kde_1d(samples, x, bandwidth=None, min_bandwidth=0.02):
     """Gaussian kernel density estimate of 1-D samples at points x; Scott's rule bandwidth by default (lesson 04)."""
     s, x = samples.detach().reshape(-1).float(), x.detach().reshape(-1).float()
-    h = 1.06 * float(s.std()) * s.numel() ** -0.2 if bandwidth is None else check.positive("bandwidth", bandwidth)
+    h = 1.06 * float(s.std()) * s.numel() ** -0.2 if bandwidth is None else validate.positive("bandwidth", bandwidth)
     h = max(h, min_bandwidth) if math.isfinite(h) else min_bandwidth
     u = (x[:, None] - s[None, :]) / h
     return torch.exp(-0.5 * u * u).mean(1) / (h * math.sqrt(2 * math.pi))
@@ -116,14 +116,14 @@ def checked_value(name, widget, value):
     kind, allowed = _allowed(widget)
     if kind == "choice":
         ok = any(value == a and type(value) is type(a) or (isinstance(a, int) and value is a) for a in allowed)
-        return value if ok else check.fail(name, value, "one of " + ", ".join(repr(a) for a in allowed))
+        return value if ok else validate.fail(name, value, "one of " + ", ".join(repr(a) for a in allowed))
     if kind == "float":
-        value = check.positive(name, value)
+        value = validate.positive(name, value)
         if not allowed[0] * (1 - 1e-9) <= value <= allowed[1] * (1 + 1e-9):
-            check.fail(name, value, f"between {allowed[0]:.0e} and {allowed[1]:.2g}")
+            validate.fail(name, value, f"between {allowed[0]:.0e} and {allowed[1]:.2g}")
         return value
     if isinstance(value, bool) or not isinstance(value, int) or not allowed[0] <= value <= allowed[1]:
-        check.fail(name, value, f"a whole number from {allowed[0]} to {allowed[1]}")
+        validate.fail(name, value, f"a whole number from {allowed[0]} to {allowed[1]}")
     return value
 
 
@@ -166,7 +166,7 @@ def _z_grid(prior, z_dim, lines=9, points=40):
 
 def generator_push(G, D, z, g_loss="non_saturating"):
     """Fakes x = G(z) and the G loss's push on each one, −∂loss_i/∂x_i: the playground's arrows (lesson 04)."""
-    check.choice("g_loss", g_loss, tuple(G_LOSSES))
+    validate.choice("g_loss", g_loss, tuple(G_LOSSES))
     x = G(z).detach().requires_grad_(True)
     loss = G_LOSSES[g_loss](D(x)) * x.shape[0]            # the sum of per-sample losses
     grad, = torch.autograd.grad(loss, x)
@@ -198,13 +198,13 @@ class Playground:
     width, layers, batch_size, seed, speed = _Control(), _Control(), _Control(), _Control(), _Control()
 
     def __init__(self, view_size=1000, arrows=64, arrow_scale=0.6, frame_pause=0.01, **settings):
-        self.view_size, self.arrows = check.count("view_size", view_size, 10), check.count("arrows", arrows, 0)
-        self.frame_pause = check.non_negative("frame_pause", frame_pause)
-        self.arrow_scale = check.positive("arrow_scale", arrow_scale)
+        self.view_size, self.arrows = validate.count("view_size", view_size, 10), validate.count("arrows", arrows, 0)
+        self.frame_pause = validate.non_negative("frame_pause", frame_pause)
+        self.arrow_scale = validate.positive("arrow_scale", arrow_scale)
         self.controls, self.structural = _make_controls()
         for name, value in {**DEFAULTS, **settings}.items():
             if name not in self.controls:
-                check.fail(name, value, "not a control; controls are " + ", ".join(self.controls))
+                validate.fail(name, value, "not a control; controls are " + ", ".join(self.controls))
             self.controls[name].value = checked_value(name, self.controls[name], value)
         self.playing, self._task, self.frame_times = False, None, deque(maxlen=20)
         self.figure = Figure(figsize=(10, 5), dpi=80)
@@ -241,7 +241,7 @@ class Playground:
 
     def step(self, n=1):
         """n iterations of Algorithm 1 (train_step: k D steps, one G step); returns the History (lesson 04)."""
-        for _ in range(check.count("n", n)):
+        for _ in range(validate.count("n", n)):
             stats = train_step(self.G, self.D, self.opt_g, self.opt_d, self.target, self.noise, self.rng,
                                self.batch_size, self.k, self.g_loss)
             if not all(math.isfinite(v) for v in stats.values()):

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import ganlessons as gl
-from ganlessons import remedies as R
+from ganlessons import ensemble, remedies as R
 
 
 def gen(seed=0):
@@ -83,9 +83,9 @@ def test_steps_are_the_two_blocks_per_run():
     real, z = torch.randn(16, 2, generator=gen(2)), torch.randn(16, 2, generator=gen(3))
     opt_d, opt_g = gl.make_optimizer(D.parameters()), gl.make_optimizer(G.parameters())
     opt_d1, opt_g1 = gl.make_optimizer(D1.parameters()), gl.make_optimizer(G1.parameters())
-    dl = R.stacked_d_step(G, D, opt_d, real[None], z[None])
+    dl = ensemble.d_step(G, D, opt_d, real[None], z[None], joint=False)[0]
     dl1 = gl.d_step(G1, D1, opt_d1, real, z)[0]
-    gloss = R.stacked_g_step(G, D, opt_g, z[None])
+    gloss = ensemble.g_step(G, D, opt_g, z[None])[0]
     gloss1 = gl.g_step(G1, D1, opt_g1, z)[0]
     assert torch.allclose(dl[0], dl1) and torch.allclose(gloss[0], gloss1, atol=1e-6)
     assert torch.allclose(G.unstack(0)(z), G1(z), atol=1e-6)
@@ -137,7 +137,7 @@ def test_unrolled_step_restores_d_and_moves_g():
     G, D, opt_g, opt_d = _stack()
     g = gen(2)
     draw_real, draw_z = (lambda: torch.randn(1, 16, 2, generator=g) + 2), (lambda: torch.randn(1, 16, 2, generator=g))
-    R.stacked_d_step(G, D, opt_d, draw_real(), draw_z())          # give opt_d some state
+    ensemble.d_step(G, D, opt_d, draw_real(), draw_z(), joint=False)   # give opt_d some state
     d_before = [p.detach().clone() for p in D.parameters()]
     steps_before = [int(s["step"]) for s in opt_d.state_dict()["state"].values()]
     g_before = [p.detach().clone() for p in G.parameters()]

@@ -77,8 +77,8 @@ def test_divergence_stops_with_step_and_advice():
 
 @pytest.mark.parametrize("kwargs, name", [
     (dict(steps=-1), "steps"), (dict(batch_size=0), "batch_size"), (dict(k=0), "k"),
-    (dict(g_loss="wasserstein"), "g_loss"), (dict(optimizer_g="rmsprop"), "optimizer"),
-    (dict(lr_d=0.0), "lr"), (dict(seed=-3), "seed"),
+    (dict(g_loss="wasserstein"), "g_loss"), (dict(optimizer_g="rmsprop"), "optimizer_g"), (dict(optimizer_d="rmsprop"), "optimizer_d"),
+    (dict(lr_d=0.0), "lr_d"), (dict(lr_g=-1), "lr_g"), (dict(seed=-3), "seed"),
 ])
 def test_bad_input(kwargs, name):
     G, D = players()

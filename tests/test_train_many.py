@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import ganlessons as gl
-from ganlessons.train import _draw
+from ganlessons.ensemble import draw
 
 SEEDS = (3, 5, 11)
 
@@ -84,7 +84,7 @@ def test_draw_equals_sample_run_by_run():
     for dist in (gl.mixture_1d(), gl.ring(), gl.noise(2), gl.noise(1, "uniform"), gl.gaussian([1.0, 2.0], 0.5)):
         gens = [torch.Generator().manual_seed(s) for s in SEEDS]
         want = torch.stack([gl.sample(dist, 40, torch.Generator().manual_seed(s)) for s in SEEDS])
-        assert torch.equal(_draw(dist, 40, gens, torch.float32), want)
+        assert torch.equal(draw(dist, 40, gens, torch.float32), want)
 
 
 def test_make_players_is_what_a_seeded_generator_gives():
@@ -106,8 +106,8 @@ def test_divergence_names_step_run_and_seed():
 @pytest.mark.parametrize("kwargs, name", [
     (dict(seeds=[]), "seeds"), (dict(seeds=[1, 1]), "seeds"), (dict(seeds=[-1]), "seeds\\[i\\]"),
     (dict(seeds=5), "seeds"), (dict(steps=-1), "steps"), (dict(batch_size=0), "batch_size"),
-    (dict(k=0), "k"), (dict(g_loss="wasserstein"), "g_loss"), (dict(optimizer_g="rmsprop"), "optimizer"),
-    (dict(lr_d=0.0), "lr"), (dict(r1_gamma=-1.0), "r1_gamma"), (dict(snapshot_size=0), "snapshot_size"),
+    (dict(k=0), "k"), (dict(g_loss="wasserstein"), "g_loss"), (dict(optimizer_g="rmsprop"), "optimizer_g"), (dict(optimizer_d="rmsprop"), "optimizer_d"),
+    (dict(lr_d=0.0), "lr_d"), (dict(lr_g=-1), "lr_g"), (dict(r1_gamma=-1.0), "r1_gamma"), (dict(snapshot_size=0), "snapshot_size"),
     (dict(target="bimodal"), "target"), (dict(players=[1, 2]), "players"),
     (dict(players=[(gl.Generator(), gl.Discriminator()), (gl.Generator(hidden=(8,)), gl.Discriminator())]),
      "players"),
