@@ -29,6 +29,8 @@ def _frechet_cases():
 
 def _frechet_hint(index, number):
     """Name the classic mistake behind a wrong Fréchet distance on case `index`."""
+    if not math.isfinite(number):
+        return "your answer is nan or inf: a square root of a negative eigenvalue? clamp them at 0 first"
     if index == 0:
         return "identical Gaussians are at distance 0: check the sign of the 2·Tr((Σa Σb)^½) term"
     if index == 1:
