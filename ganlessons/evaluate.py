@@ -3,14 +3,13 @@ classifier, the share of each digit among the samples, the Fréchet distance bet
 generated samples in the classifier's feature space (the formula of FID, Heusel et al. 2017),
 nearest training images, and the 1,000 modes of stacked digits (Stacked MNIST, VEEGAN/PacGAN).
 """
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from . import _validate as validate
 from .digits import CLASSES, MODES, PIXELS, _images, _labels, draw
+from .models import _init
 
 __all__ = ["DigitClassifier", "train_classifier", "predict", "accuracy", "digit_shares", "frechet_distance",
            "feature_distance", "nearest_training", "stacked_modes", "mode_histogram", "kl_to_uniform",
@@ -28,8 +27,7 @@ class DigitClassifier(nn.Module):
             validate.fail("hidden", hidden, "a pair of whole numbers >= 1, e.g. (128, 64)")
         self.body = nn.Sequential(nn.Linear(PIXELS, hidden[0]), nn.ReLU(), nn.Linear(*hidden), nn.ReLU())
         self.head = nn.Linear(hidden[1], CLASSES)
-        if generator is not None:
-            _uniform_init(self, generator)
+        _init(self, generator)        # PyTorch's default U(±1/√fan_in), from an explicit generator
 
     def features(self, x):
         """The 64 numbers the classifier's last layer reads: the space the Fréchet distance measures in."""
@@ -37,18 +35,6 @@ class DigitClassifier(nn.Module):
 
     def forward(self, x):
         return self.head(self.features(x))
-
-
-def _uniform_init(module, generator):
-    """PyTorch's default Linear init, U(±1/√fan_in), drawn from an explicit generator."""
-    if not isinstance(generator, torch.Generator):
-        validate.fail("generator", generator, "None or a torch.Generator")
-    with torch.no_grad():
-        for layer in module.modules():
-            if isinstance(layer, nn.Linear):
-                bound = 1 / math.sqrt(layer.in_features)
-                layer.weight.uniform_(-bound, bound, generator=generator)
-                layer.bias.uniform_(-bound, bound, generator=generator)
 
 
 def train_classifier(images, labels, *, steps=300, batch_size=128, lr=1e-3, noise=0.1, seed=0):
