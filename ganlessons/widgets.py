@@ -22,7 +22,7 @@ from .models import Discriminator, Generator
 from .plot import DISC, FAKE, REAL
 from .train import G_LOSSES, History, TrainingDiverged, _diverged, d_step, g_step, make_optimizer, train_step
 
-__all__ = ["DATASETS", "playground_target", "kde_1d", "generator_push", "Playground"]
+__all__ = ["DATASETS", "playground_target", "kde_1d", "d_star_1d", "generator_push", "Playground"]
 
 # name: (label in the dropdown, dimension, half-width of the view)
 DATASETS = {"gaussian": ("Gaussian (1D)", 1, 4.0), "bimodal": ("bimodal (1D)", 1, 4.0),
@@ -49,6 +49,21 @@ def kde_1d(samples, x, bandwidth=None, min_bandwidth=0.02):
     h = max(h, min_bandwidth) if math.isfinite(h) else min_bandwidth
     u = (x[:, None] - s[None, :]) / h
     return torch.exp(-0.5 * u * u).mean(1) / (h * math.sqrt(2 * math.pi))
+
+
+def d_star_1d(real, fake, x, bandwidth=None):
+    """An estimate of the best discriminator D*(x) = p_data / (p_data + p_g) from 1-D samples (lesson 04).
+
+    Both densities are kernel estimates with the same bandwidth (Scott's rule on the real samples by
+    default), so that smoothing blurs them alike: for fakes drawn from p_data the estimate is ½ up
+    to sampling noise. (Dividing the exact p_data by a smoothed p_g would not be: it reads > ½ at the
+    modes and ≈ 0 between them even for a perfect generator.)
+    """
+    real = real.detach().reshape(-1).float()
+    h = 1.06 * float(real.std()) * real.numel() ** -0.2 if bandwidth is None else validate.positive("bandwidth", bandwidth)
+    h = h if math.isfinite(h) and h > 0.02 else 0.02
+    p_data, p_g = kde_1d(real, x, bandwidth=h), kde_1d(fake, x, bandwidth=h)
+    return p_data / (p_data + p_g).clamp_min(1e-30)
 
 
 # --- The controls: widget, allowed values and whether a change restarts the run ---------------
@@ -497,9 +512,7 @@ class Playground:
         fake = self.G(self.view_z)
         self.fake_hist.set_data(np.histogram(fake[:, 0].numpy(), self.edges, density=True)[0])
         self.d_line.set_ydata(torch.sigmoid(self.D(self.x_grid)).numpy())
-        p_data = self.target.log_prob(self.star_grid).exp()
-        p_g = kde_1d(fake, self.star_grid)
-        self.d_star.set_ydata((p_data / (p_data + p_g).clamp_min(1e-30)).numpy())
+        self.d_star.set_ydata(d_star_1d(self.view_real, fake, self.star_grid).numpy())
 
     def _update_2d(self):
         """New heat map, fake samples, manifold lines and gradient arrows."""

@@ -407,6 +407,7 @@ WILSON_WRONG = [(wald, "Wald interval"),
                 (lambda s, n: (max(0.0, wald(s, n)[0]), min(1.0, wald(s, n)[1])), "Wald interval"),
                 (lambda s, n: sum(wilson_right(s, n)) / 2, "pair (low, high)"),
                 (lambda s, n: (math.nan, math.nan), "expected"),
+                (lambda s, n: (0.0, 0.10718), "ignores its input"),                 # right for 0/32 only
                 (lambda s, n: "0.0, 0.1", "pair (low, high)"),
                 (raises, "raised RuntimeError")]
 
@@ -442,7 +443,7 @@ PACK_WRONG = [(lambda x, pac: x, "n/pac rows"),
               (lambda x, pac: x.reshape(pac, len(x) // pac, x.shape[1]).permute(1, 0, 2).reshape(len(x) // pac, -1),
                "n/pac apart"),
               (lambda x, pac: x.t().reshape(len(x) // pac, -1), "transposed"),
-              (lambda x, pac: torch.zeros(len(x) // pac, pac * x.shape[1]), "side by side"),
+              (lambda x, pac: torch.zeros(len(x) // pac, pac * x.shape[1]), "ignores its input"),
               (lambda x, pac: x.reshape(len(x) // pac, -1).tolist(), "expected"),
               (raises, "raised RuntimeError")]
 
@@ -463,6 +464,7 @@ ALT_WRONG = [(lambda x, y, lr: (x - lr * y, y + lr * x), "simultaneous"),
              (lambda x, y, lr: (x - (y + x), y + x), "learning rate"),
              (lambda x, y, lr: x - lr * y, "not a pair"),
              (lambda x, y, lr: (math.nan, math.nan), "expected"),
+             (lambda x, y, lr: (1.055, -1.85), "ignores its input"),                  # right for the first case
              (raises, "raised RuntimeError")]
 
 
@@ -479,6 +481,7 @@ DIRAC_WRONG = [(lambda t, p, g: gl.games.dirac_field(t, p), "without the penalty
                (lambda t, p, g: dirac_right(t, p, g)[::-1], "swapped the components"),
                (lambda t, p, g: (-dirac_right(t, p, g)[0], dirac_right(t, p, g)[1]), "θ̇ has the wrong sign"),
                (lambda t, p, g: (math.inf, 0.0), "expected"),
+               (lambda t, p, g: dirac_right(torch.tensor(1.0), torch.tensor(1.0), torch.tensor(1.0)), "ignores its input"),
                (raises, "raised RuntimeError")]
 
 # ---- lesson 10: frechet_distance -----------------------------------------------------------------

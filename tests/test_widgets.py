@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import ganlessons as gl
-from ganlessons.widgets import DATASETS, Playground, kde_1d, playground_target
+from ganlessons.widgets import DATASETS, Playground, d_star_1d, kde_1d, playground_target
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def pg():
 
 def test_step_is_train_gan_on_the_same_code_path(pg):
     pg.step(30)
-    G, D = gl.train.make_players(0, hidden=(32,))
+    G, D = gl.make_players(0, hidden=(32,))
     h = gl.train_gan(G, D, gl.mixture_1d(), steps=30, seed=0, progress=False)
     assert pg.history.d_loss == h.d_loss and pg.history.g_loss == h.g_loss
     assert pg.history.d_fake == h.d_fake
@@ -142,14 +142,47 @@ def test_figure_shows_the_players(pg):
     assert list(y_loss) == pg.history.d_loss
 
 
-def test_d_star_uses_kde_of_the_generated_samples():
+def test_d_star_is_the_same_kernel_estimate_of_both_densities():
     pg = Playground(dataset="gaussian", view_size=400)
     pg.redraw()
     with torch.no_grad():
         fake = pg.G(pg.view_z)
-    p_data = pg.target.log_prob(pg.star_grid).exp()
-    expected = p_data / (p_data + kde_1d(fake, pg.star_grid))
+    expected = d_star_1d(pg.view_real, fake, pg.star_grid)
     assert torch.allclose(torch.as_tensor(pg.d_star.get_ydata()), expected, atol=1e-6)
+
+
+def test_d_star_reads_one_half_for_a_perfect_generator_and_sees_a_missing_mode():
+    """Lesson 04: the dashed D* must not invent errors (the old one-sided KDE read ≈0.6 at the modes
+    and ≈0 between them for a perfect G) and must still see real ones."""
+    rng = torch.Generator().manual_seed(0)
+    bimodal = gl.mixture_1d()
+    x = torch.linspace(-4, 4, 100)[:, None]
+    where = bimodal.log_prob(x).exp() > 0.05
+    for _ in range(5):
+        real, perfect = gl.sample(bimodal, 1000, rng), gl.sample(bimodal, 1000, rng)
+        assert float((d_star_1d(real, perfect, x) - 0.5)[where].abs().max()) < 0.1
+        p_data = bimodal.log_prob(x).exp()
+        one_sided = p_data / (p_data + kde_1d(perfect, x))
+        assert float((one_sided - 0.5)[where].abs().max()) > 0.1          # the estimator the lesson replaced
+    one_mode = gl.sample(gl.mixture_1d(means=(2.0,), stds=(0.5,)), 1000, rng)
+    star = d_star_1d(real, one_mode, x)
+    assert float(star[(x[:, 0] + 2).abs() < 0.5].min()) > 0.9                # the missing mode: D* ≈ 1
+    assert float(star[(x[:, 0] - 2).abs() < 0.3].max()) < 0.5                # the over-full one: D* < ½
+    with pytest.raises(ValueError, match="bandwidth"):
+        d_star_1d(real, one_mode, x, bandwidth=-1.0)
+
+
+def test_controls_as_attributes_like_the_lesson_shows():
+    """Moved from lesson 04: a learning rate acts on the running game, a structural change starts
+    afresh, and a value the control does not offer is refused with a message saying what is allowed."""
+    demo = Playground(dataset="gaussian", seed=0, view_size=100)
+    demo.step(5)
+    demo.lr_d = 2e-3
+    assert len(demo.history) == 5 and demo.opt_d.param_groups[0]["lr"] == 2e-3
+    demo.z_dim = 2
+    assert len(demo.history) == 0 and demo.G.z_dim == 2
+    with pytest.raises(ValueError, match=r"k=0 is not allowed: k must be a whole number from 1 to 10"):
+        demo.k = 0
 
 
 def test_kde_matches_a_gaussian_and_integrates_to_one():

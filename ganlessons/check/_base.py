@@ -139,8 +139,10 @@ def _ignores_input(answers, wants):
     """True when the learner gave the same answer on every case although the right answers differ."""
     flat = [torch.as_tensor(a, dtype=torch.float64).reshape(-1) for a in answers]
     values = torch.cat(flat) if flat else torch.zeros(0)
+    same = len(flat) > 1 and (all(f.shape == flat[0].shape and torch.equal(f, flat[0]) for f in flat)
+                              or bool((values == values[0]).all()))
     distinct = {tuple(torch.as_tensor(w, dtype=torch.float64).reshape(-1).tolist()) for w in wants}
-    return len(values) > 1 and bool((values == values[0]).all()) and len(distinct) > 1
+    return same and len(distinct) > 1
 
 
 def _first_wrong(name, answers, wants, cases, close, describe, diagnose):

@@ -78,15 +78,11 @@ def wilson(fn):
     from ..metrics import wilson_interval
     name = "wilson"
     cases = [(0, 32), (32, 32), (7, 20), (50, 100), (3, 11)]
-    for successes, trials in cases:
-        got = _call(name, fn, successes, trials)
-        pair = _pair(got)
-        if pair is None:
-            _fail(name, f"returned {_show(got)}", "return a pair (low, high) of numbers")
-        want = wilson_interval(successes, trials)
-        if not _close(pair, want, 1e-4):
-            _fail(name, f"for {successes}/{trials} you returned ({pair[0]:.3f}, {pair[1]:.3f}), "
-                  f"expected ({want[0]:.3f}, {want[1]:.3f})", _wilson_hint((successes, trials), pair, want))
+    wants = [wilson_interval(successes, trials) for successes, trials in cases]
+    _first_wrong(name, _pairs(name, fn, cases, "return a pair (low, high) of numbers"), wants, cases,
+                 lambda g, w: _close(g, w, 1e-4),
+                 lambda c, g, w: f"for {c[0]}/{c[1]} you returned ({g[0]:.3f}, {g[1]:.3f}), "
+                 f"expected ({w[0]:.3f}, {w[1]:.3f})", _wilson_hint)
     return verdict(True, name, f"matches the Wilson interval on {len(cases)} cases, including 0/32 and 32/32")
 
 
@@ -143,6 +139,8 @@ def modes_covered(fn):
 def _pack_hint(x, got, pac):
     """Name the classic mistake behind a wrongly packed batch."""
     n, dim = x.shape
+    if not torch.equal(got.reshape(-1).sort().values, x.reshape(-1).sort().values):
+        return "your result does not hold the values of x (a new tensor?): it ignores its input. Reshape x itself"
     strided = x.reshape(pac, n // pac, dim).permute(1, 0, 2).reshape(n // pac, pac * dim)
     if torch.allclose(got, strided):
         return "you packed samples n/pac apart: row 0 must hold samples 0 … pac−1, neighbours side by side"
@@ -172,17 +170,24 @@ def pack(fn):
 
 # ---- lesson 09 ---------------------------------------------------------------------------------
 
-def _pair_cases(name, fn, cases, want, describe, hint):
-    """Run fn on each case; ✗ at the first that differs from want(*case) (rel. tol. 1e-6)."""
+def _pairs(name, fn, cases, hint="return a tuple (a, b)"):
+    """The learner's answer on each case as a pair of floats, or ✗ at the first that is not one."""
+    pairs = []
     for case in cases:
         got = _call(name, fn, *case)
         pair = _pair(got)
         if pair is None:
-            _fail(name, f"returned {_show(got)}, not a pair of numbers", "return a tuple (a, b)")
-        expected = tuple(float(v) for v in want(*case))
-        if not _close(pair, expected, 1e-6):
-            _fail(name, f"for {describe(*case)} you returned ({pair[0]:.4g}, {pair[1]:.4g}), "
-                  f"expected ({expected[0]:.4g}, {expected[1]:.4g})", hint(case, pair))
+            _fail(name, f"returned {_show(got)}, not a pair of numbers", hint)
+        pairs.append(pair)
+    return pairs
+
+
+def _pair_cases(name, fn, cases, want, describe, hint, tol=1e-6, digits=4):
+    """Run fn on each case; ✗ at the first that differs from want(*case), naming the mistake."""
+    wants = [tuple(float(v) for v in want(*case)) for case in cases]
+    _first_wrong(name, _pairs(name, fn, cases), wants, cases, lambda g, w: _close(g, w, tol),
+                 lambda c, g, w: f"for {describe(*c)} you returned ({g[0]:.{digits}g}, {g[1]:.{digits}g}), "
+                 f"expected ({w[0]:.{digits}g}, {w[1]:.{digits}g})", lambda c, g, w: hint(c, g))
 
 
 def _alternating_hint(case, pair):
