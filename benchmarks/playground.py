@@ -24,6 +24,7 @@ import time
 import torch
 
 from ganlessons.widgets import Playground
+from ganlessons.widgets.ipympl_adapter import pretend_browser_attached
 
 TARGET_FPS, TARGET_STEPS_PER_FRAME = 10.0, 10
 
@@ -31,7 +32,7 @@ TARGET_FPS, TARGET_STEPS_PER_FRAME = 10.0, 10
 def measure(frames, warmup=5, **settings):
     """Play `frames` frames headlessly; return (frames/s, steps/s, ms training, ms drawing per frame)."""
     pg = Playground(**settings)
-    pg.figure.canvas._handle_message(pg.figure.canvas, {"type": "initialized"}, [])   # as a browser does
+    pretend_browser_attached(pg.figure.canvas)
     for _ in range(warmup):
         pg.frame()
     train = draw = 0.0

@@ -12,11 +12,11 @@ from torch import distributions as td
 from . import _validate as validate
 
 __all__ = ["GaussianMixture", "gaussian", "mixture_1d", "ring", "grid", "random_gaussian",
-           "noise", "sample", "event_dim"]
+           "noise", "sample", "as_vector", "event_dim"]
 
 
 class GaussianMixture(td.MixtureSameFamily):
-    """A mixture of isotropic Gaussians that knows its mode centres (lesson 01)."""
+    """A mixture of isotropic Gaussians that knows its mode centres (lesson 00)."""
 
     @property
     def centres(self):
@@ -53,14 +53,14 @@ def _vector(name, value):
 
 
 def gaussian(mean=0.0, std=1.0):
-    """An isotropic Gaussian N(mean, std²·I); 1-D when mean is a number (lesson 01)."""
+    """An isotropic Gaussian N(mean, std²·I); 1-D when mean is a number (lesson 03)."""
     loc = _vector("mean", mean)
     scale = torch.full_like(loc, validate.positive("std", std))
     return td.Independent(td.Normal(loc, scale), 1)
 
 
 def mixture_1d(means=(-2.0, 2.0), stds=(0.5, 0.5), weights=None):
-    """A 1-D Gaussian mixture; the default is the course's bimodal target (lesson 01)."""
+    """A 1-D Gaussian mixture; the default is the course's bimodal target (lesson 00)."""
     mu, sigma = _vector("means", means), _vector("stds", stds)
     if sigma.numel() != mu.numel():
         validate.fail("stds", stds, f"a sequence of {mu.numel()} numbers, one per mean")
@@ -110,10 +110,14 @@ def noise(dim=1, kind="normal"):
 
 
 def sample(dist, n, generator):
-    """Draw n samples of shape (n, dim) from a ganlessons distribution using `generator` (lesson 01)."""
+    """Draw n samples of shape (n, dim) from a distribution using `generator` (lesson 00).
+
+    `dist` is one of ganlessons.data's, a multivariate normal, or a hand-built 1-D one such as
+    torch.distributions.Normal(0.0, 1.0) (then the samples have shape (n, 1))."""
     validate.count("n", n)
     if not isinstance(generator, torch.Generator):
         validate.fail("generator", generator, "a torch.Generator, e.g. torch.Generator().manual_seed(0)")
+    dist = as_vector(dist)
     if isinstance(dist, td.MixtureSameFamily):
         which = torch.multinomial(dist.mixture_distribution.probs, n, replacement=True, generator=generator)
         base = dist.component_distribution.base_dist
@@ -129,12 +133,29 @@ def sample(dist, n, generator):
         base = dist.base_dist
         u = torch.rand(n, base.low.shape[-1], generator=generator)
         return base.low + (base.high - base.low) * u
-    validate.fail("dist", type(dist).__name__, "a distribution made by ganlessons.data")
+    validate.fail("dist", type(dist).__name__, "a distribution made by ganlessons.data, a MultivariateNormal, "
+                  "or a 1-D Normal, Uniform or mixture of Normals")
+
+
+def as_vector(dist):
+    """`dist` with samples of shape (dim,): a hand-built 1-D distribution with scalar samples (e.g.
+    Normal(0.0, 1.0), or a mixture of Normals) becomes the same distribution on vectors of one
+    coordinate; anything else is returned as it is (lesson 00)."""
+    if not isinstance(dist, td.Distribution) or dist.event_shape != () or dist.batch_shape != ():
+        return dist
+    if isinstance(dist, td.MixtureSameFamily) and type(dist.component_distribution) is td.Normal:
+        parts = dist.component_distribution
+        return td.MixtureSameFamily(dist.mixture_distribution, td.Independent(td.Normal(
+            parts.loc[..., None], parts.scale[..., None]), 1))
+    if type(dist) in (td.Normal, td.Uniform):
+        return td.Independent(dist.expand(torch.Size([1])), 1)
+    return dist
 
 
 def event_dim(name, dist):
-    """The dimension of one sample of `dist`, whose samples have shape (dim,); `name` is the caller's parameter."""
-    event = getattr(dist, "event_shape", None)
+    """The dimension of one sample of `dist` (1 for a hand-built 1-D one); `name` is the caller's parameter (lesson 01)."""
+    event = getattr(as_vector(dist), "event_shape", None)
     if event is None or len(event) != 1:
-        validate.fail(name, type(dist).__name__, "a distribution from ganlessons.data with shape (dim,)")
+        validate.fail(name, type(dist).__name__, "a distribution from ganlessons.data (samples of shape (dim,)) "
+                      "or a 1-D Normal, Uniform or mixture of Normals")
     return event[0]

@@ -1,18 +1,14 @@
-"""Many GANs at once (lesson 05): N independent runs as one batched tensor program.
+"""Many GANs at once (lesson 01): N independent runs as one batched tensor program. Weights are
+stacked on a leading run axis, every linear layer is one torch.baddbmm, and Adam and SGD are
+elementwise, so one optimizer over the stacked weights is N independent ones. The pieces:
 
-Each player's weights are stacked on a leading run axis and every linear layer is one
-torch.baddbmm; Adam and SGD are elementwise, so one optimizer over the stacked weights is N
-independent ones. Every multi-seed trainer of the package is built from these pieces:
-
-- `StackedMLP`: N networks of one architecture. Any stacked player works with the rest as long
-  as it maps (N, n, in) to (N, m, out) and has `parameters()` (remedies stack their own Ds).
-- `draw`: each run's samples from each run's own torch.Generator, exactly as `sample()` draws them.
-- `d_step`, `g_step`: the two blocks of train.d_step and train.g_step, for all runs at once.
-- `run`: the loop. It takes snapshots, calls one `iteration(step)` per step (a method's D and G
-  updates: the plug-in point of every remedy) and stops the moment a run stops being finite,
-  naming the step, the run and its seed.
-
-`train_many` is `run` with the vanilla iteration of train.train_step.
+- `StackedMLP` stacks N networks of one architecture; any stacked player mapping (N, n, in) to
+  (N, m, out) with `parameters()` works with the rest (remedies stack their own Ds);
+- `draw`: each run's samples from its own torch.Generator, exactly as `sample()` draws them;
+- `d_step`, `g_step`: train.d_step and train.g_step for all runs at once;
+- `run`: the loop: snapshots, one `iteration(step)` per step (a method's D and G updates, the plug-in
+  point of every remedy), and a stop naming the step, run and seed once a run is not finite.
+`train_many` is `run` with train.train_step's iteration.
 """
 import copy
 import math
@@ -21,11 +17,11 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import distributions as td, nn
-from tqdm.auto import tqdm
 
 from . import _validate as validate
 from .data import event_dim, noise as noise_prior, sample
 from .models import Discriminator, Generator, make_players
+from .progress import bar as progress_bar
 from .train import G_LOSSES, History, TrainingDiverged, divergence_advice, make_optimizer
 
 __all__ = ["StackedMLP", "valid_seeds", "starting_players", "stack_players", "draw", "bce",
@@ -34,7 +30,7 @@ __all__ = ["StackedMLP", "valid_seeds", "starting_players", "stack_players", "dr
 
 
 class StackedMLP:
-    """N copies of one MLP architecture, weights stacked on a leading run axis (lesson 05).
+    """N copies of one MLP architecture, weights stacked on a leading run axis (lesson 01).
 
     `nets` are modules whose layers are an nn.Sequential, given as such or as their `.net`."""
 
@@ -81,7 +77,7 @@ def _activate(activation, x):
 
 
 def valid_seeds(seeds):
-    """The seeds as a tuple: a non-empty sequence of distinct whole numbers >= 0 (lesson 05)."""
+    """The seeds as a tuple: a non-empty sequence of distinct whole numbers >= 0 (lesson 01)."""
     seeds = tuple(seeds) if isinstance(seeds, (list, tuple, range)) else seeds
     if not isinstance(seeds, tuple) or not seeds or len(set(seeds)) != len(seeds):
         validate.fail("seeds", seeds, "a non-empty list or range of distinct whole numbers >= 0")
@@ -91,7 +87,7 @@ def valid_seeds(seeds):
 
 
 def starting_players(players, seeds, x_dim, **arch):
-    """One (G, D) pair per seed: the given ones, or make_players(seed, x_dim=x_dim, **arch) (lesson 05)."""
+    """One (G, D) pair per seed: the given ones, or make_players(seed, x_dim=x_dim, **arch) (lesson 01)."""
     if players is None:
         return [make_players(s, x_dim=x_dim, **arch) for s in seeds]
     players = list(players)
@@ -103,17 +99,15 @@ def starting_players(players, seeds, x_dim, **arch):
 
 
 def stack_players(pairs):
-    """(G, D) pairs as one stacked G and one stacked D; the pairs themselves are not changed (lesson 05)."""
+    """(G, D) pairs as one stacked G and one stacked D; the pairs themselves are not changed (lesson 01)."""
     return StackedMLP([p[0] for p in pairs]), StackedMLP([p[1] for p in pairs])
 
 
 def draw(dist, n, generators, dtype=torch.float32):
-    """n samples per run, run i drawn with generators[i] exactly as sample() draws them: (N, n, dim).
+    """n samples per run, run i drawn with generators[i] exactly as sample() draws them: (N, n, dim) (lesson 01).
 
-    `dist` is one distribution for every run or a list with one per run. For one mixture or
-    Gaussian (the common case) only the random numbers are drawn run by run and all are
-    transformed at once, with sample()'s arithmetic; anything else calls sample() per run.
-    """
+    `dist` is one distribution or a list of one per run. For one mixture or Gaussian only the random
+    numbers are drawn run by run, transformed all at once with sample()'s arithmetic."""
     if isinstance(dist, (list, tuple)):
         if any(d is not dist[0] for d in dist):
             return torch.stack([sample(d, n, g) for d, g in zip(dist, generators)]).to(dtype)
@@ -130,7 +124,7 @@ def draw(dist, n, generators, dtype=torch.float32):
 
 
 def bce(logits, label):
-    """Per-run mean BCE with logits of shape (N, m, 1) against a constant label: shape (N,) (lesson 05)."""
+    """Per-run mean BCE with logits of shape (N, m, 1) against a constant label: shape (N,) (lesson 01)."""
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label),
                                               reduction="none").flatten(1).mean(1)
 
@@ -141,7 +135,7 @@ G_LOSSES_MANY = {"non_saturating": lambda fake: bce(fake, 1.0),            # −
 
 
 def descend(opt, loss):
-    """One optimizer step on per-run losses (N,); runs are independent, so the sum's gradient is each run's."""
+    """One optimizer step on per-run losses (N,): runs are independent, so the sum's gradient is each run's (lesson 01)."""
     opt.zero_grad()
     loss.sum().backward()
     opt.step()
@@ -155,7 +149,7 @@ def _r1(D, real, gamma):
 
 
 def d_step(G, D, opt_d, real, z, *, r1_gamma=0.0, joint=True):
-    """Block 1 for all runs: ½·BCE(D(x), 1) + ½·BCE(D(G(z).detach()), 0) per run (lesson 05).
+    """Block 1 for all runs: ½·BCE(D(x), 1) + ½·BCE(D(G(z).detach()), 0) per run (lesson 01).
 
     Returns per-run loss and the real and fake logits (N, m, 1). joint=True judges real and
     fake in one call of D (faster); a D that looks at its batch as a whole (minibatch std)
@@ -173,20 +167,20 @@ def d_step(G, D, opt_d, real, z, *, r1_gamma=0.0, joint=True):
 
 
 def g_grads(G, D, z, g_loss="non_saturating"):
-    """Each run's gradient of a generator loss w.r.t. the stacked G weights, and the losses (lesson 05).
+    """Each run's gradient of a generator loss w.r.t. the stacked G weights, and the losses (lesson 01).
 
     D is held fixed and nothing is updated: D's weights get no gradient."""
-    loss = G_LOSSES_MANY[g_loss](D(G(z)))
+    loss = G_LOSSES_MANY[validate.choice("g_loss", g_loss, tuple(G_LOSSES_MANY))](D(G(z)))
     return list(torch.autograd.grad(loss.sum(), G.parameters())), loss.detach()
 
 
 def grad_norms(grads):
-    """Per-run L2 norm over a list of stacked (N, ...) gradients, shape (N,) (lesson 05)."""
+    """Per-run L2 norm over a list of stacked (N, ...) gradients, shape (N,) (lesson 01)."""
     return torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()
 
 
 def g_step(G, D, opt_g, z, g_loss="non_saturating"):
-    """Block 2 for all runs: one G update through a fixed D; returns per-run loss and G's grad norm (lesson 05)."""
+    """Block 2 for all runs: one G update through a fixed D; returns per-run loss and G's grad norm (lesson 01)."""
     grads, loss = g_grads(G, D, z, g_loss)
     for p, grad in zip(G.parameters(), grads):
         p.grad = grad
@@ -202,7 +196,7 @@ def _diverged(step, names, row, seeds, advice):
 
 
 def run(G, iteration, steps, seeds, names, *, snapshot_at=(), snap_z=None, progress=False, advice=""):
-    """The training loop of every multi-seed trainer; returns (stats (len(names), steps, N), snapshots) (lesson 05).
+    """The training loop of every multi-seed trainer; returns (stats (len(names), steps, N), snapshots) (lesson 01).
 
     At each step in `snapshot_at` (0 = before training) G's output on the fixed noise `snap_z` is
     stored; then `iteration(step)` performs one step of all runs and returns one (N,) tensor per
@@ -210,7 +204,7 @@ def run(G, iteration, steps, seeds, names, *, snapshot_at=(), snap_z=None, progr
     """
     stats, snapshots, snapshot_at = None, {}, set(snapshot_at)
     desc = f"training {len(seeds)} GANs"
-    for step in tqdm(range(steps + 1), disable=not progress, desc=desc, mininterval=0.5):
+    for step in progress_bar(range(steps + 1), total=steps, desc=desc, enabled=progress):
         if step in snapshot_at:
             with torch.no_grad():
                 snapshots[step] = G(snap_z)
@@ -231,7 +225,7 @@ STATS = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm")
 @dataclass
 class ManyHistory:
     """What train_many recorded: per-step statistics as (steps, N) tensors, snapshots as
-    {step: (N, snapshot_size, x_dim)} tensors; run i is the run of seeds[i] (lesson 05)."""
+    {step: (N, snapshot_size, x_dim)} tensors; run i is the run of seeds[i] (lesson 01)."""
     seeds: tuple
     stats: torch.Tensor                       # (5, steps, N) in the order of STATS
     snapshots: dict
@@ -274,7 +268,7 @@ def train_many(seeds, target, *, z_dim=1, hidden=(32,), g_activation="relu", d_a
                players=None, steps=1000, batch_size=256, k=1, g_loss="non_saturating", optimizer_g="adam",
                optimizer_d="adam", lr_g=1e-3, lr_d=1e-3, momentum=0.0, r1_gamma=0.0, prior=None,
                snapshot_at=(), snapshot_size=1000, progress=True):
-    """Train one GAN per seed, all at once as a batched tensor program; return a ManyHistory (lesson 05).
+    """Train one GAN per seed, all at once as a batched tensor program; return a ManyHistory (lesson 01).
 
     Run i equals, to round-off, `G, D = make_players(seeds[i], ...)` followed by
     `train_gan(G, D, target, seed=seeds[i], ...)` with the same settings: same initial weights,

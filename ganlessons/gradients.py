@@ -67,7 +67,7 @@ def gradient_vs_d_steps(seeds, target, *, checkpoints=(0, 10, 100, 1000), player
 def confident_players(seeds, target, *, d_steps=300, players=None, z_dim=1, hidden=(32,), batch_size=256,
                       optimizer_d="adam", lr_d=5e-3):
     """Each seed's (G, D) pair after training D alone for `d_steps` against its frozen G: a
-    confident-D start for train_many(players=...) (lesson 05). Data and noise come from
+    confident-D start for train_many(players=...) (lesson 06). Data and noise come from
     torch.Generator().manual_seed(seed + 1_000_003), apart from train_many's own streams."""
     validate.count("d_steps", d_steps, 0)
     validate.count("batch_size", batch_size)

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import distributions as td
 
 from . import _validate as validate
+from .data import as_vector
 
 __all__ = ["value", "d_loss", "g_loss_saturating", "g_loss_non_saturating", "optimal_discriminator",
            "jsd", "LOG4", "r1_penalty"]
@@ -21,7 +22,7 @@ def value(real_logits, fake_logits):
 
 
 def d_loss(real_logits, fake_logits):
-    """The discriminator's loss ½·BCE(D(x), 1) + ½·BCE(D(G(z)), 0), which equals −V/2 (lesson 03)."""
+    """The discriminator's loss ½·BCE(D(x), 1) + ½·BCE(D(G(z)), 0), which equals −V/2 (lesson 02)."""
     validate.logits("real_logits", real_logits)
     validate.logits("fake_logits", fake_logits)
     real = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
@@ -30,7 +31,7 @@ def d_loss(real_logits, fake_logits):
 
 
 def g_loss_saturating(fake_logits):
-    """The original minimax generator loss E log(1 − D(G(z))), to be minimised (lesson 05)."""
+    """The original minimax generator loss E log(1 − D(G(z))), to be minimised (lesson 03)."""
     validate.logits("fake_logits", fake_logits)
     return F.logsigmoid(-fake_logits).mean()
 
@@ -42,10 +43,11 @@ def g_loss_non_saturating(fake_logits):
 
 
 def _log_prob(name, dist, x):
-    """log-density of a distribution at x, with a clear error for anything else."""
+    """log-density of a distribution at x, with a clear error for anything else; a hand-built 1-D
+    distribution (scalar samples) at points of shape (n, 1) gives shape (n,), as ganlessons' own do."""
     if not isinstance(dist, td.Distribution):
         validate.fail(name, type(dist).__name__, "a torch.distributions object, e.g. from ganlessons.data")
-    return dist.log_prob(x)
+    return dist.log_prob(x[..., 0] if dist.event_shape == () and x.dim() > 1 and x.shape[-1] == 1 else x)
 
 
 def optimal_discriminator(p_data, p_g, x):
@@ -66,9 +68,11 @@ def _grid(low, high, points, dim):
 
 def jsd(p, q, low=-6.0, high=6.0, points=None):
     """Jensen–Shannon divergence in nats (0 … log 2) by summing on a grid, 1-D or 2-D (lesson 02)."""
-    dims = [getattr(d, "event_shape", (None,)) for d in (p, q)]
-    if dims[0] != dims[1] or len(dims[0]) != 1 or dims[0][0] not in (1, 2):
-        validate.fail("q", dims[1], f"a distribution with the same 1-D or 2-D event shape as p ({dims[0]})")
+    dims = [tuple(getattr(as_vector(d), "event_shape", (None,))) for d in (p, q)]
+    if len(dims[0]) != 1 or dims[0][0] not in (1, 2):
+        validate.fail("p", type(p).__name__, "a 1-D or 2-D distribution, e.g. from ganlessons.data")
+    if dims[0] != dims[1]:
+        validate.fail("q", type(q).__name__, f"a distribution of the same dimension as p ({dims[0][0]})")
     dim = dims[0][0]
     points = validate.count("points", points if points is not None else (4001 if dim == 1 else 401), 2)
     x, cell = _grid(low, high, points, dim)

@@ -6,9 +6,9 @@ from torch import distributions as td
 from . import _validate as validate
 from .data import GaussianMixture
 
-__all__ = ["cdf_1d", "wasserstein_1d", "nearest_mode", "mode_shares", "EVAL_SIZE", "high_quality",
-           "mode_counts", "modes_covered", "hq_share", "reverse_kl", "mode_balance", "mode_report",
-           "spread_ratio", "local_spread_ratio", "wilson_interval", "mean_se", "covers_modes"]
+__all__ = ["cdf_1d", "wasserstein_1d", "nearest_mode", "mode_shares", "wilson_interval", "mean_se",
+           "covers_modes", "EVAL_SIZE", "high_quality", "mode_counts", "modes_covered", "hq_share", "reverse_kl",
+           "mode_balance", "mode_report", "spread_ratio", "local_spread_ratio"]
 
 
 def cdf_1d(dist, x):
@@ -65,6 +65,35 @@ def mode_shares(samples, dist):
     """The share of samples nearest to each mode, shape (modes,), summing to 1 (lesson 01)."""
     counts = torch.bincount(nearest_mode(samples, dist), minlength=dist.centres.shape[0])
     return counts.float() / counts.sum()
+
+
+# --- Statistics over many runs (lesson 06)
+
+def wilson_interval(successes, trials, z=1.96):
+    """Wilson score interval (low, high) for a success rate; z = 1.96 gives ~95% (lesson 06)."""
+    validate.count("trials", trials)
+    if isinstance(successes, bool) or not isinstance(successes, int) or not 0 <= successes <= trials:
+        validate.fail("successes", successes, f"a whole number between 0 and trials={trials}")
+    z, p = validate.positive("z", z), successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * (p * (1 - p) / trials + z * z / (4 * trials * trials)) ** 0.5
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean_se(values):
+    """Mean and standard error (sample std / √n) of the finite values; (nan, nan) if none (lesson 06)."""
+    v = torch.as_tensor(values, dtype=torch.float64).reshape(-1)
+    v = v[torch.isfinite(v)]
+    if v.numel() == 0:
+        return float("nan"), float("nan")
+    se = float(v.std() / v.numel() ** 0.5) if v.numel() > 1 else float("nan")
+    return float(v.mean()), se
+
+
+def covers_modes(samples, dist, min_share=0.25, max_w1=0.5):
+    """True when every mode of a 1-D mixture gets >= min_share of the samples and W1 < max_w1 (lesson 06)."""
+    shares = mode_shares(_finite("samples", samples, dist), dist)
+    return bool(shares.min() >= min_share) and wasserstein_1d(samples, dist) < validate.positive("max_w1", max_w1)
 
 
 # --- Mode-collapse metrics (lessons 07–08), following VEEGAN (Srivastava et al. 2017) and
@@ -155,32 +184,3 @@ def local_spread_ratio(samples, neighbours=10):
     local = x[near] - x[near].mean(dim=1, keepdim=True)
     eig = torch.linalg.eigvalsh(local.transpose(1, 2) @ local / k)      # ascending, (n, dim)
     return float((eig[:, -2] / eig[:, -1].clamp(min=1e-300)).median())
-
-
-# --- Statistics over many runs (lesson 06)
-
-def wilson_interval(successes, trials, z=1.96):
-    """Wilson score interval (low, high) for a success rate; z = 1.96 gives ~95% (lesson 06)."""
-    validate.count("trials", trials)
-    if isinstance(successes, bool) or not isinstance(successes, int) or not 0 <= successes <= trials:
-        validate.fail("successes", successes, f"a whole number between 0 and trials={trials}")
-    z, p = validate.positive("z", z), successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z / (1 + z * z / trials) * (p * (1 - p) / trials + z * z / (4 * trials * trials)) ** 0.5
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def mean_se(values):
-    """Mean and standard error (sample std / √n) of the finite values; (nan, nan) if none (lesson 06)."""
-    v = torch.as_tensor(values, dtype=torch.float64).reshape(-1)
-    v = v[torch.isfinite(v)]
-    if v.numel() == 0:
-        return float("nan"), float("nan")
-    se = float(v.std() / v.numel() ** 0.5) if v.numel() > 1 else float("nan")
-    return float(v.mean()), se
-
-
-def covers_modes(samples, dist, min_share=0.25, max_w1=0.5):
-    """True when every mode of a 1-D mixture gets >= min_share of the samples and W1 < max_w1 (lesson 06)."""
-    shares = mode_shares(_finite("samples", samples, dist), dist)
-    return bool(shares.min() >= min_share) and wasserstein_1d(samples, dist) < validate.positive("max_w1", max_w1)

@@ -74,7 +74,7 @@ class Discriminator(nn.Module):
 
 
 def make_players(seed, *, z_dim=1, x_dim=1, hidden=(32,), g_activation="relu", d_activation="leaky_relu"):
-    """G then D, both initialised from one torch.Generator seeded `seed` (lesson 05)."""
+    """G then D, both initialised from one torch.Generator seeded `seed` (lesson 04)."""
     validate.count("seed", seed, 0)
     generator = torch.Generator().manual_seed(seed)
     G = Generator(z_dim, x_dim, hidden, g_activation, generator=generator)

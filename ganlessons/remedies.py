@@ -43,8 +43,9 @@ REMEDIES = ("none", "pac2", "pac4", "minibatch_std", "unrolled", "wgan_gp")
 def pack(x, pac):
     """PacGAN's packing: (…, n, dim) → (…, n/pac, pac·dim), samples 0..pac−1 side by side (lesson 08)."""
     validate.count("pac", pac)
-    if x.dim() < 2 or x.shape[-2] % pac:
-        validate.fail("x", tuple(x.shape), f"a tensor (…, n, dim) whose n is a multiple of pac={pac}")
+    if not isinstance(x, torch.Tensor) or x.dim() < 2 or x.shape[-2] % pac:
+        validate.fail("x", tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__,
+                      f"a tensor (…, n, dim) whose n is a multiple of pac={pac}")
     return x.reshape(*x.shape[:-2], x.shape[-2] // pac, pac * x.shape[-1])
 
 
@@ -68,6 +69,10 @@ def minibatch_std_feature(h, group_size=4, eps=1e-8):
     Groups are consecutive samples (one group of all n when n is not a multiple of group_size);
     eps keeps the square root's gradient finite when a group's samples are identical.
     """
+    validate.count("group_size", group_size)
+    if not isinstance(h, torch.Tensor) or h.dim() < 2 or h.shape[-2] == 0:
+        validate.fail("h", tuple(h.shape) if isinstance(h, torch.Tensor) else type(h).__name__,
+                      "a tensor of features (…, n, H) with n >= 1")
     g = group_size if h.shape[-2] % group_size == 0 else h.shape[-2]
     groups = h.reshape(*h.shape[:-2], h.shape[-2] // g, g, h.shape[-1])
     var = (groups - groups.mean(dim=-2, keepdim=True)).pow(2).mean(dim=-2)   # (torch's .std is slow here)
@@ -205,7 +210,7 @@ def _targets(target, n):
 
 def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=128, z_dim=2,
              hidden=(64, 64), lr=1e-3, betas=(0.5, 0.999), unroll=5, n_critic=5, gp_weight=0.1,
-             snapshot_at=None, snapshot_size=2500):
+             snapshot_at=None, snapshot_size=2500, progress=True):
     """Train one GAN per seed with `remedy`, all at once; return (G, D, {step: (N, size, dim) samples}) (lesson 08).
 
     `target` is one distribution for every run, or a list with one per seed (runs on
@@ -213,7 +218,7 @@ def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=12
     torch.Generator().manual_seed(seeds[i]) and its data and noise come from a second generator
     with that seed, as in `train_many` (so remedy="none" is train_many's run to round-off).
     Snapshots (default: only at the end) hold `snapshot_size` samples of each run's fixed noise
-    batch. Adam with `lr`, `betas` for both players.
+    batch. Adam with `lr`, `betas` for both players. `progress` shows a progress bar.
     """
     validate.choice("remedy", remedy, REMEDIES)
     seeds = valid_seeds(seeds)
@@ -236,5 +241,6 @@ def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=12
     snap_z = draw(prior, snapshot_size, [torch.Generator().manual_seed(s) for s in seeds])
     advice = f"Try a smaller learning rate (lr={lr})" + (" or a larger gp_weight." if remedy == "wgan_gp" else ".")
     _, snapshots = run(G, lambda step: ITERATIONS[remedy](p), steps, seeds, ("d_loss", "g_loss"),
-                       snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z, advice=advice)
+                       snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z, advice=advice,
+                       progress=progress)
     return G, D, snapshots

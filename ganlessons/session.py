@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from . import _validate as validate
+from .plot.accessibility import show_alt_text
 
 __all__ = ["setup", "environment_report", "lesson_map"]
 
@@ -28,7 +29,8 @@ def setup(seed=0):
 
 
 def _inline_png():
-    """In a notebook, show figures as PNG (images nbval does not compare byte for byte)."""
+    """In a notebook, show figures as PNG (images nbval does not compare byte for byte), each with
+    its alt text in the output's metadata (gl.plot.show_alt_text)."""
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -36,6 +38,7 @@ def _inline_png():
         return
     if get_ipython() is not None:
         set_matplotlib_formats("png")
+        show_alt_text()
 
 
 def environment_report():

@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass, field
 
 import torch
-from tqdm.auto import tqdm
 
 from . import _validate as validate
-from .data import noise as noise_prior, sample
+from .data import event_dim, noise as noise_prior, sample
 from .losses import d_loss, g_loss_non_saturating, g_loss_saturating, r1_penalty
+from .progress import bar as progress_bar
 
 __all__ = ["G_LOSSES", "OPTIMIZERS", "make_optimizer", "d_step", "g_step", "train_step", "grad_norm",
            "History", "TrainingDiverged", "train_gan"]
@@ -21,11 +21,11 @@ OPTIMIZERS = ("adam", "sgd")
 
 
 class TrainingDiverged(FloatingPointError):
-    """Raised when a loss becomes NaN or infinite; the message names the step and what to try."""
+    """Raised when a loss becomes NaN or infinite; the message names the step and what to try (lesson 01)."""
 
 
 def make_optimizer(params, name="adam", lr=1e-3, betas=(0.5, 0.999), momentum=0.0, *, name_of="name", lr_of="lr"):
-    """Adam (β1 = 0.5, as in DCGAN) or plain SGD with optional momentum (lesson 04).
+    """Adam (β1 = 0.5, as in DCGAN) or plain SGD with optional momentum (lesson 02).
 
     `name_of` and `lr_of` are the caller's names for `name` and `lr`, used in error messages."""
     validate.choice(name_of, name, OPTIMIZERS)
@@ -36,17 +36,27 @@ def make_optimizer(params, name="adam", lr=1e-3, betas=(0.5, 0.999), momentum=0.
 
 
 def grad_norm(module):
-    """The L2 norm of all parameter gradients of a module, 0 if none (lesson 05)."""
+    """The L2 norm of all parameter gradients of a module, 0 if none (lesson 04)."""
+    if not isinstance(module, torch.nn.Module):
+        validate.fail("module", type(module).__name__, "a torch.nn.Module, e.g. G or D")
     grads = [p.grad.detach().reshape(-1) for p in module.parameters() if p.grad is not None]
     return float(torch.cat(grads).norm()) if grads else 0.0
 
 
+def _batch(name, x, player, attr):
+    """x as a batch for `player`, checked against its z_dim or x_dim when it has one."""
+    dim = getattr(player, attr, None)
+    return x if dim is None else validate.batch(name, x, dim)
+
+
 def d_step(G, D, opt_d, real, z, r1_gamma=0.0):
-    """Block 1: one discriminator update on real data and detached fakes (lesson 04).
+    """Block 1: one discriminator update on real data and detached fakes (lesson 03).
 
     With r1_gamma > 0, D minimises its loss plus the R1 penalty r1_penalty(D, real, r1_gamma)
     (lesson 09); the returned loss is the BCE part alone either way.
     """
+    real, z = _batch("real", real, D, "x_dim"), _batch("z", z, G, "z_dim")
+    r1_gamma = validate.non_negative("r1_gamma", r1_gamma)
     fake = G(z).detach()                      # G is held fixed: no gradient flows into it
     real_logits, fake_logits = D(real), D(fake)
     loss = d_loss(real_logits, fake_logits)   # ½·BCE(D(x), 1) + ½·BCE(D(G(z)), 0)
@@ -59,7 +69,8 @@ def d_step(G, D, opt_d, real, z, r1_gamma=0.0):
 
 def g_step(G, D, opt_g, z, g_loss="non_saturating"):
     """Block 2: one generator update through a fixed D; returns loss, logits, G's grad norm (lesson 04)."""
-    fake_logits = D(G(z))
+    validate.choice("g_loss", g_loss, tuple(G_LOSSES))
+    fake_logits = D(G(_batch("z", z, G, "z_dim")))
     loss = G_LOSSES[g_loss](fake_logits)
     opt_g.zero_grad()
     loss.backward()                           # D's grads are filled too, but only opt_g steps
@@ -71,6 +82,8 @@ def g_step(G, D, opt_g, z, g_loss="non_saturating"):
 def train_step(G, D, opt_g, opt_d, target, prior, generator, batch_size=256, k=1,
                g_loss="non_saturating", r1_gamma=0.0):
     """Goodfellow et al.'s Algorithm 1 for one iteration: k D updates, then one G update (lesson 04)."""
+    validate.count("batch_size", batch_size)
+    validate.count("k", k)
     for _ in range(k):
         real = sample(target, batch_size, generator)
         z = sample(prior, batch_size, generator)
@@ -105,8 +118,8 @@ def divergence_advice(lr_g, lr_d, k):
             f"or fewer D steps per G step (k={k}).")
 
 
-def _diverged(step, stats, lr_g, lr_d, k):
-    """The message for a run whose losses stopped being finite."""
+def divergence_message(step, stats, lr_g, lr_d, k):
+    """The message for a run whose statistics (a dict) stopped being finite: the step, what, what to try."""
     bad = ", ".join(f"{key}={val}" for key, val in stats.items() if not math.isfinite(val))
     return f"Training diverged at step {step}: {bad}. {divergence_advice(lr_g, lr_d, k)}"
 
@@ -133,19 +146,21 @@ def train_gan(G, D, target, *, steps=1000, batch_size=256, k=1, g_loss="non_satu
     validate.count("k", k)
     validate.choice("g_loss", g_loss, tuple(G_LOSSES))
     validate.count("seed", seed, 0)
+    validate.count("snapshot_size", snapshot_size)
+    event_dim("target", target)
     prior = noise_prior(G.z_dim) if prior is None else prior
     r1_gamma = validate.non_negative("r1_gamma", r1_gamma)
     opt_g = make_optimizer(G.parameters(), optimizer_g, lr_g, momentum=momentum, name_of="optimizer_g", lr_of="lr_g")
     opt_d = make_optimizer(D.parameters(), optimizer_d, lr_d, momentum=momentum, name_of="optimizer_d", lr_of="lr_d")
     generator, history = torch.Generator().manual_seed(seed), History()
-    for step in tqdm(range(steps + 1), disable=not progress, desc="training", mininterval=0.5):
+    for step in progress_bar(range(steps + 1), total=steps, desc="training", enabled=progress):
         if step in snapshot_at:
             history.snapshots[step] = _snapshot(G, prior, snapshot_size, seed)
         if step == steps:
             break
         stats = train_step(G, D, opt_g, opt_d, target, prior, generator, batch_size, k, g_loss, r1_gamma)
         if not all(math.isfinite(v) for v in stats.values()):
-            raise TrainingDiverged(_diverged(step, stats, lr_g, lr_d, k))
+            raise TrainingDiverged(divergence_message(step, stats, lr_g, lr_d, k))
         history.record(stats)
     return history
 

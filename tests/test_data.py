@@ -56,11 +56,41 @@ def test_sample_is_reproducible_and_follows_the_distribution():
 
 
 def test_sample_leaves_global_rng_alone():
-    torch.manual_seed(0)
-    before = torch.rand(1)
-    torch.manual_seed(0)
-    gl.sample(gl.mixture_1d(), 10, gen())
-    assert torch.equal(torch.rand(1), before)
+    with torch.random.fork_rng():                 # the test's own seeding is undone afterwards
+        torch.manual_seed(0)
+        before = torch.rand(1)
+        torch.manual_seed(0)
+        gl.sample(gl.mixture_1d(), 10, gen())
+        assert torch.equal(torch.rand(1), before)
+
+
+def test_sample_has_the_covariance_of_the_distribution():
+    for dist in (gl.random_gaussian(3, gen(2)), gl.gaussian([1.0, -1.0], 0.5)):
+        x = gl.sample(dist, 200_000, gen(3)).double()
+        want = dist.covariance_matrix if hasattr(dist, "covariance_matrix") else 0.25 * torch.eye(2)
+        assert torch.allclose(torch.cov(x.T), want.double(), atol=0.02), type(dist)
+
+
+def test_sample_draws_each_mode_with_its_mixture_weight():
+    dist = gl.mixture_1d((-4.0, 0.0, 4.0), (0.3, 0.3, 0.3), weights=(1.0, 2.0, 5.0))
+    x = gl.sample(dist, 100_000, gen(4))[:, 0]
+    shares = torch.stack([(x < -2).float().mean(), ((x > -2) & (x < 2)).float().mean(), (x > 2).float().mean()])
+    assert torch.allclose(shares, torch.tensor([1 / 8, 2 / 8, 5 / 8]), atol=0.005)
+
+
+def test_hand_built_1d_distributions_sample_as_vectors():
+    normal = td.Normal(1.0, 2.0)
+    x = gl.sample(normal, 50_000, gen(6))
+    assert x.shape == (50_000, 1) and abs(float(x.mean()) - 1) < 0.05 and abs(float(x.std()) - 2) < 0.05
+    assert torch.equal(x, gl.sample(gl.gaussian(1.0, 2.0), 50_000, gen(6)))        # the same numbers
+    u = gl.sample(td.Uniform(-1.0, 3.0), 1000, gen(7))
+    assert u.shape == (1000, 1) and u.min() >= -1 and u.max() <= 3
+    mix = td.MixtureSameFamily(td.Categorical(torch.tensor([0.5, 0.5])), td.Normal(torch.tensor([-2.0, 2.0]),
+                                                                                     torch.tensor([0.5, 0.5])))
+    assert torch.equal(gl.sample(mix, 100, gen(8)), gl.sample(gl.mixture_1d(), 100, gen(8)))
+    assert gl.event_dim("target", normal) == 1 and gl.event_dim("target", gl.ring()) == 2
+    with pytest.raises(ValueError, match=r"^target='str' is not allowed"):
+        gl.event_dim("target", "bimodal")
 
 
 def test_uniform_noise_bounds():

@@ -1,14 +1,15 @@
 """ganlessons.losses against binary_cross_entropy_with_logits and the formulas of Goodfellow et al."""
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 import ganlessons as gl
 
-torch.manual_seed(0)
-REAL, FAKE = torch.randn(64) * 3, torch.randn(64) * 3
+_LOGITS = torch.Generator().manual_seed(0)                      # no global seeding at import
+REAL, FAKE = torch.randn(64, generator=_LOGITS) * 3, torch.randn(64, generator=_LOGITS) * 3
 
 
 def test_value_is_the_minimax_formula():
@@ -94,3 +95,42 @@ def test_jsd_in_2d_is_symmetric_and_bounded():
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=rf"^{name}=.* is not allowed"):
         call()
+
+
+# --- D* against an independent reference, and hand-built 1-D distributions
+
+def _normal_pdf(x, mean, std):
+    return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
+
+
+def test_optimal_discriminator_matches_a_numpy_formula():
+    """D*(x) = p_data / (p_data + p_g) with the densities written out by hand in float64 numpy."""
+    x = np.linspace(-5, 5, 201)
+    p_data = 0.5 * _normal_pdf(x, -2.0, 0.5) + 0.5 * _normal_pdf(x, 2.0, 0.5)      # mixture_1d()
+    p_g = _normal_pdf(x, 1.0, 1.5)
+    want = p_data / (p_data + p_g)
+    got = gl.optimal_discriminator(gl.mixture_1d(), gl.gaussian(1.0, 1.5), torch.tensor(x, dtype=torch.float32)[:, None])
+    assert np.allclose(got.numpy(), want, atol=1e-5)
+    assert abs(float(got[100]) - want[100]) < 1e-6 and want[100] < 0.05      # at x = 0 the data has almost no mass
+
+
+def test_jsd_matches_numeric_integration_of_its_definition():
+    x = np.linspace(-12, 12, 200_001)
+    p, q = _normal_pdf(x, 0.0, 1.0), _normal_pdf(x, 1.5, 0.7)
+    m = (p + q) / 2
+    want = 0.5 * np.trapezoid(p * np.log(p / m), x) + 0.5 * np.trapezoid(q * np.log(q / m), x)
+    assert gl.jsd(gl.gaussian(0.0, 1.0), gl.gaussian(1.5, 0.7), low=-12, high=12) == pytest.approx(want, abs=1e-4)
+
+
+def test_hand_built_1d_distributions_are_accepted():
+    normal, wide = torch.distributions.Normal(0.0, 1.0), torch.distributions.Normal(1.5, 0.7)
+    assert gl.jsd(normal, wide) == pytest.approx(gl.jsd(gl.gaussian(0.0, 1.0), gl.gaussian(1.5, 0.7)), abs=1e-9)
+    assert gl.jsd(normal, gl.gaussian(1.5, 0.7)) == pytest.approx(gl.jsd(gl.gaussian(0.0, 1.0), wide), abs=1e-9)
+    x = torch.linspace(-3, 3, 7)[:, None]
+    assert torch.allclose(gl.optimal_discriminator(normal, wide, x),
+                          gl.optimal_discriminator(gl.gaussian(0.0, 1.0), gl.gaussian(1.5, 0.7), x))
+    mix = torch.distributions.MixtureSameFamily(torch.distributions.Categorical(torch.tensor([0.5, 0.5])),
+                                                torch.distributions.Normal(torch.tensor([-2.0, 2.0]), torch.tensor([0.5, 0.5])))
+    assert gl.jsd(mix, gl.mixture_1d()) == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match=r"^q=.*same dimension as p"):
+        gl.jsd(normal, gl.ring())

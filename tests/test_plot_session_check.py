@@ -31,7 +31,18 @@ def test_figure_grid_shape():
     assert len(axes) == 6 and fig.get_size_inches().tolist() == [12.0, 6.0]
 
 
-def test_setup_seeds_everything_once_and_uses_one_thread(capsys):
+@pytest.fixture
+def global_state_restored():
+    """setup() seeds python, numpy and torch and sets torch's thread count: put them all back."""
+    threads, py_state, np_state = torch.get_num_threads(), random.getstate(), np.random.get_state()
+    with torch.random.fork_rng():
+        yield
+    torch.set_num_threads(threads)
+    random.setstate(py_state)
+    np.random.set_state(np_state)
+
+
+def test_setup_seeds_everything_once_and_uses_one_thread(capsys, global_state_restored):
     gen = gl.setup(5)
     assert "seed 5" in capsys.readouterr().out and torch.get_num_threads() == 1
     a = (random.random(), np.random.rand(), torch.rand(1).item(), torch.rand(1, generator=gen).item())

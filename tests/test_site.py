@@ -43,11 +43,16 @@ def browser(playwright_api, chromium_launch):
         browser.close()
 
 
+def stored_alts(notebook):
+    """The alt text stored with each PNG figure of the notebook (None where a figure has none)."""
+    nb = nbformat.read(notebook, as_version=4)
+    return [output.get("metadata", {}).get("image/png", {}).get("alt") for cell in nb.cells
+            if cell.cell_type == "code" for output in cell.outputs if "image/png" in output.get("data", {})]
+
+
 def stored_figures(notebook):
     """How many PNG figures the stored notebook holds."""
-    nb = nbformat.read(notebook, as_version=4)
-    return sum("image/png" in output.get("data", {}) for cell in nb.cells if cell.cell_type == "code"
-               for output in cell.outputs)
+    return len(stored_alts(notebook))
 
 
 def markdown_tables(notebook):
@@ -81,6 +86,9 @@ def test_lesson_page_shows_its_figures_and_tables(site, browser, notebook):
         broken = [image for image in images if not image["complete"] or image["width"] == 0]
         assert not broken, f"{notebook.name}: images that did not load: {broken}"
         assert all(image["alt"].strip() for image in images), f"{notebook.name}: an image has no alt text"
+        for image, alt in zip(images, stored_alts(notebook)):
+            assert alt is None or image["alt"] == alt, f"{notebook.name}: the page's alt {image['alt']!r} is not the " \
+                                                       f"figure's stored alt text {alt!r}"
         tables = page.locator("table").count()
         assert tables >= markdown_tables(notebook), f"{notebook.name}: {tables} tables shown, " \
                                                     f"{markdown_tables(notebook)} in the lesson"

@@ -78,9 +78,12 @@ def test_divergence_stops_with_step_and_advice():
 @pytest.mark.parametrize("kwargs, name", [
     (dict(steps=-1), "steps"), (dict(batch_size=0), "batch_size"), (dict(k=0), "k"),
     (dict(g_loss="wasserstein"), "g_loss"), (dict(optimizer_g="rmsprop"), "optimizer_g"), (dict(optimizer_d="rmsprop"), "optimizer_d"),
-    (dict(lr_d=0.0), "lr_d"), (dict(lr_g=-1), "lr_g"), (dict(seed=-3), "seed"),
+    (dict(lr_d=0.0), "lr_d"), (dict(lr_g=-1), "lr_g"), (dict(seed=-3), "seed"), (dict(snapshot_size=0), "snapshot_size"),
+    (dict(target="bimodal"), "target"),
 ])
 def test_bad_input(kwargs, name):
     G, D = players()
+    kwargs = dict(dict(target=gl.mixture_1d(), snapshot_at=(0,)), **kwargs)
     with pytest.raises(ValueError, match=rf"^{name}=.* is not allowed"):
-        gl.train_gan(G, D, gl.mixture_1d(), progress=False, **kwargs)
+        gl.train_gan(G, D, kwargs.pop("target"), progress=False, **kwargs)
+

@@ -298,3 +298,15 @@ def test_lesson_05_06_figures():
     assert len(fig.axes[0].patches) == 2
     fig, ax = gl.plot.figure()
     assert gl.plot.runs([0, 1, 2], torch.rand(3, 4), "#000000", "runs", ax) is fig
+
+
+def test_a_hand_built_1d_target_trains_like_its_ganlessons_twin():
+    hand, own = torch.distributions.Normal(1.0, 0.5), gl.gaussian(1.0, 0.5)
+    a = gl.train_many([0, 1], hand, steps=5, snapshot_at=(5,), progress=False)
+    b = gl.train_many([0, 1], own, steps=5, snapshot_at=(5,), progress=False)
+    assert torch.equal(a.stats, b.stats) and torch.equal(a.snapshots[5], b.snapshots[5])
+    G, D = gl.make_players(0)
+    h = gl.train_gan(G, D, hand, steps=5, progress=False)
+    assert torch.allclose(torch.tensor(h.d_loss), a.d_loss[:, 0], atol=1e-5)
+    sweep = gl.gradient_vs_d_steps([0], hand, checkpoints=(0, 2), probe_size=16)
+    assert sweep.d_fake.shape == (2, 1)

@@ -13,7 +13,10 @@ from ganlessons.widgets import DATASETS, Playground, d_star_1d, kde_1d, playgrou
 
 @pytest.fixture(autouse=True)
 def one_thread():
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture
@@ -132,13 +135,13 @@ def test_every_dataset_draws(tmp_path):
 def test_figure_shows_the_players(pg):
     pg.step(5)
     pg.redraw()
-    z = pg.z_line
+    z = pg.view.z_line
     with torch.no_grad():
-        assert torch.allclose(torch.as_tensor(pg.g_line.get_ydata()), pg.G(z)[:, 0])
-        assert torch.allclose(torch.as_tensor(pg.d_line.get_ydata()), torch.sigmoid(pg.D(pg.x_grid)))
-    star = torch.as_tensor(pg.d_star.get_ydata())
+        assert torch.allclose(torch.as_tensor(pg.view.g_line.get_ydata()), pg.G(z)[:, 0])
+        assert torch.allclose(torch.as_tensor(pg.view.d_line.get_ydata()), torch.sigmoid(pg.D(pg.view.x_grid)))
+    star = torch.as_tensor(pg.view.d_star.get_ydata())
     assert ((star >= 0) & (star <= 1)).all()
-    x_loss, y_loss = pg.loss_lines[0].get_data()
+    x_loss, y_loss = pg.view.loss_lines[0].get_data()
     assert list(y_loss) == pg.history.d_loss
 
 
@@ -147,8 +150,8 @@ def test_d_star_is_the_same_kernel_estimate_of_both_densities():
     pg.redraw()
     with torch.no_grad():
         fake = pg.G(pg.view_z)
-    expected = d_star_1d(pg.view_real, fake, pg.star_grid)
-    assert torch.allclose(torch.as_tensor(pg.d_star.get_ydata()), expected, atol=1e-6)
+    expected = d_star_1d(pg.view_real, fake, pg.view.star_grid)
+    assert torch.allclose(torch.as_tensor(pg.view.d_star.get_ydata()), expected, atol=1e-6)
 
 
 def test_d_star_reads_one_half_for_a_perfect_generator_and_sees_a_missing_mode():
@@ -203,8 +206,8 @@ def test_2d_arrows_are_minus_the_per_sample_loss_gradient():
     pg.redraw()
     x = pg.G(pg.view_z[:10]).detach().requires_grad_(True)
     torch.nn.functional.softplus(-pg.D(x)).sum().backward()      # −log D(x) per sample
-    assert torch.allclose(torch.as_tensor(pg.quiver.U), -x.grad[:, 0], atol=1e-5)
-    assert torch.allclose(torch.as_tensor(pg.quiver.V), -x.grad[:, 1], atol=1e-5)
+    assert torch.allclose(torch.as_tensor(pg.view.quiver.U), -x.grad[:, 0], atol=1e-5)
+    assert torch.allclose(torch.as_tensor(pg.view.quiver.V), -x.grad[:, 1], atol=1e-5)
 
 
 def test_divergence_is_reported_with_the_step():
@@ -253,7 +256,7 @@ def test_an_error_while_playing_pauses_and_shows_it(pg):
     async def scenario():
         pg.play()
         await asyncio.sleep(0.05)
-        pg.G = None                                          # break the run under the player's feet
+        pg.run.G = None                                      # break the run under the player's feet
         for _ in range(100):
             if not pg.playing:
                 break
@@ -281,3 +284,47 @@ def test_generator_push_rejects_unknown_losses():
     G, D = gl.train.make_players(0)
     with pytest.raises(ValueError, match="g_loss='hinge'"):
         gl.widgets.generator_push(G, D, torch.zeros(4, 1), "hinge")
+
+
+# --- the package's rooms: a headless run, the ipympl adapter, the Dirac explorer
+
+def test_the_run_steps_without_any_display():
+    from ganlessons.widgets.run import PlaygroundRun
+    run = PlaygroundRun(view_size=50, k=2)
+    run.step(3)
+    assert (len(run.history), run.d_steps, run.g_steps) == (3, 6, 3)
+    assert run.set("lr_d", 1e-2) is False and run.opt_d.param_groups[0]["lr"] == 1e-2 and len(run.history) == 3
+    assert run.set("dataset", "ring") is True and run.dim == 2 and len(run.history) == 0
+    with pytest.raises(ValueError, match=r"^k=0 is not allowed: k must be a whole number from 1 to 10"):
+        run.set("k", 0)
+    assert run.k == 2
+
+
+def test_the_playground_is_its_run():
+    pg = Playground(view_size=50)
+    pg.lr_g = 2e-3
+    assert pg.run.lr_g == 2e-3 and pg.controls["lr_g"].value == 2e-3 and pg.G is pg.run.G
+    pg.controls["k"].value = 3                       # as a slider in the browser does
+    pg.step(1)
+    assert pg.run.d_steps == 3
+
+
+def test_only_the_adapter_touches_ipympl_internals():
+    import pathlib
+    from ganlessons.widgets import ipympl_adapter
+    package = pathlib.Path(gl.__file__).parent
+    private = ("backend_nbagg", "FigureManager", "._size", "_handle_message")
+    users = sorted(p.name for p in package.rglob("*.py") if any(word in p.read_text() for word in private))
+    assert users == ["ipympl_adapter.py"], users
+    import ipympl
+    assert ipympl.__version__ in ipympl_adapter.TESTED_WITH["ipympl"] or pytest.skip(
+        f"ipympl {ipympl.__version__} is not one the adapter was tested with")
+
+
+def test_dirac_explorer_redraws_on_its_controls():
+    app = gl.widgets.dirac_explorer(steps=50)
+    first = app.figure
+    app.controls["gamma"].value = 1.0
+    labels = [t.get_text() for t in app.figure.axes[0].get_legend().get_texts()]
+    assert app.figure is not first and any("γ = 1" in label for label in labels), labels
+    assert len(app.children[-1].outputs) == 1
