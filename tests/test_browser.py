@@ -1,13 +1,15 @@
 """What a learner sees: the lessons' widgets in JupyterLab in headless Chromium (issue 4).
 
 Starts JupyterLab on a free loopback port with its JUPYTER_* folders in a temp folder, serving
-copies of lessons 00, 02, 04 and 09. Each lesson opens in its own tab (and JupyterLab workspace),
+copies of lessons 00, 02, 04, 09, 10 and 11. Each lesson opens in its own tab (and JupyterLab workspace),
 runs every cell, and waits for the kernel to be idle and every prompt to be numbered (no cell
 may raise). Lesson 04: the GAN playground is a live ipympl canvas with its controls (not "Loading
 widget…" or a text repr); Play advances the iteration counter and changes the canvas; Pause stops
 it; a dropdown change starts a fresh run. Lessons 00, 02 and 09: the ipywidgets render as sliders,
 toggle buttons and pictures (not a text repr, "Loading widget…" or "Error displaying widget"), and
 moving a slider with the keyboard or clicking a toggle changes its readout and redraws the picture.
+Lesson 10: the conditional GAN's explorer renders as digit toggle buttons, a noise-walk slider and a
+picture; choosing another digit or walk redraws the picture. Lesson 11 (no widget) runs and shows its figures.
 Screenshots go to test-artifacts/ (on failure, and one per lesson when everything passed, to look at).
 
 Needs Debian's Chromium at /usr/bin/chromium (or GANLESSONS_CHROMIUM) and the playwright package
@@ -60,7 +62,16 @@ WIDGET_LESSONS = {
                text_repr="VBox(", sliders=["step size", "R1 γ"], toggles=["simultaneous", "alternating"],
                picture=".widget-output img",
                moves=[("toggle", "alternating"), ("slider", "R1 γ"), ("slider", "step size")], kernel=None),
+    "10": dict(notebook="10_generate_handwritten_digits.ipynb",
+               selector=OUTPUT_WITH.format(".widget-vbox > .widget-toggle-buttons"),
+               text_repr="VBox(", sliders=["noise walk"], toggles=[str(d) for d in range(10)],
+               picture="img.widget-image", moves=[("toggle", "7"), ("slider", "noise walk"), ("toggle", "0")],
+               kernel=("import ipywidgets\n"
+                       "print([w.value for w in Out.values() if isinstance(w, ipywidgets.VBox)][0].children[0].value)",
+                       "0")),
 }
+# Lessons without widgets that still must run in JupyterLab and show their figures: notebook, figures at least.
+FIGURE_LESSONS = {"11": dict(notebook="11_count_a_thousand_modes.ipynb", figures=3)}
 
 def free_port():
     """A free TCP port on the loopback interface."""
@@ -102,7 +113,7 @@ def lab(tmp_path_factory):
     """A JupyterLab server serving a temp folder that holds copies of the lessons tested here; yields its base URL."""
     home = tmp_path_factory.mktemp("lab")
     (home / "notebooks").mkdir()
-    for notebook in [LESSON] + [NOTEBOOKS / spec["notebook"] for spec in WIDGET_LESSONS.values()]:
+    for notebook in [LESSON] + [NOTEBOOKS / spec["notebook"] for spec in (*WIDGET_LESSONS.values(), *FIGURE_LESSONS.values())]:
         assert notebook.exists(), f"{notebook} is missing"
         shutil.copy(notebook, home / "notebooks" / notebook.name)
     port = free_port()
@@ -207,7 +218,7 @@ def open_and_run(page, base, notebook, ready):
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
     page.wait_for_function(NO_PROMPT_NUMBERED, timeout=30_000)   # the stored numbers are gone
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")   # not awaited
-    page.wait_for_function(RAN_ALL_OR_FAILED, timeout=180_000, polling=500)
+    page.wait_for_function(RAN_ALL_OR_FAILED, timeout=480_000, polling=500)   # lessons 10-11 train for minutes
     errors = page.evaluate(CELL_ERRORS)
     assert not errors, f"{notebook}: a cell raised in JupyterLab: {errors}"
     page.wait_for_function(ALL_PROMPTS_NUMBERED, timeout=10_000)
@@ -415,3 +426,25 @@ def test_moving_a_control_changes_the_view(lesson):
         ARTIFACTS.mkdir(exist_ok=True)
         lesson.widget.evaluate("e => e.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(ARTIFACTS / f"browser-lesson-{lesson.name}.png"))     # with JupyterLab around it
+
+
+# --- lesson 11: no widget, but it must run in JupyterLab and show its figures ----------------------
+
+@pytest.mark.parametrize("name", sorted(FIGURE_LESSONS))
+def test_lesson_runs_and_shows_its_figures(browser, lab, name):
+    spec = FIGURE_LESSONS[name]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        with screenshot_on_failure(page, f"{name}-open-and-run"):
+            open_and_run(page, lab, spec["notebook"], ready=".jp-OutputArea-output img")
+            figures = page.locator(".jp-OutputArea-output img")
+            assert figures.count() >= spec["figures"], f"lesson {name}: {figures.count()} figures shown"
+            sizes = figures.evaluate_all("imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])")
+            assert all(w > 100 and h > 50 for w, h in sizes), f"lesson {name}: a figure did not load: {sizes}"
+            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            assert "Error" not in " ".join(errors.all_inner_texts()), f"lesson {name}: a cell wrote an error"
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"browser-lesson-{name}.png"))
+    finally:
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        page.close()

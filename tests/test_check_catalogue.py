@@ -484,6 +484,60 @@ DIRAC_WRONG = [(lambda t, p, g: gl.games.dirac_field(t, p), "without the penalty
                (lambda t, p, g: dirac_right(torch.tensor(1.0), torch.tensor(1.0), torch.tensor(1.0)), "ignores its input"),
                (raises, "raised RuntimeError")]
 
+# ---- lesson 10: frechet_distance -----------------------------------------------------------------
+
+
+def frechet_right(mu_a, cov_a, mu_b, cov_b):
+    root = torch.linalg.eigvals(cov_a @ cov_b).real.clamp(min=0).sqrt().sum()
+    return float(((mu_a - mu_b) ** 2).sum() + cov_a.trace() + cov_b.trace() - 2 * root)
+
+
+def frechet_symmetric(mu_a, cov_a, mu_b, cov_b):
+    values, vectors = torch.linalg.eigh(cov_a)
+    root = vectors @ torch.diag(values.sqrt()) @ vectors.T
+    return torch.linalg.norm(mu_a - mu_b) ** 2 + torch.trace(cov_a + cov_b) \
+        - 2 * torch.linalg.eigvalsh(root @ cov_b @ root).clamp(min=0).sqrt().sum()
+
+
+def _frechet_with(mean_term, root_trace, two=2.0):
+    return lambda ma, ca, mb, cb: float(mean_term(ma, mb) + ca.trace() + cb.trace() - two * root_trace(ca, cb))
+
+
+_SQUARED, _NORM = (lambda a, b: ((a - b) ** 2).sum()), (lambda a, b: torch.linalg.norm(a - b))
+_MATRIX_ROOT = lambda ca, cb: torch.linalg.eigvals(ca @ cb).real.clamp(min=0).sqrt().sum()   # noqa: E731
+FRECHET_RIGHT = [frechet_right, frechet_symmetric, lambda *a: torch.tensor(frechet_right(*a))]   # a 0-d tensor too
+FRECHET_WRONG = [(lambda *a: max(frechet_right(*a), 0.0) ** 0.5, "squared distance"),        # a distance, not FD
+                 (_frechet_with(_NORM, _MATRIX_ROOT), "squared distance"),                   # ‖Δμ‖ not squared
+                 (_frechet_with(_SQUARED, lambda ca, cb: (ca * cb).sqrt().trace()), "elementwise"),
+                 (_frechet_with(_SQUARED, _MATRIX_ROOT, two=1.0), "2·Tr"),                  # the factor 2 dropped
+                 (lambda ma, ca, mb, cb: float(((ma - mb) ** 2).sum()), "matrix square root"),   # means only
+                 (lambda *a: math.nan, "nan or inf"),
+                 (lambda *a: "12", "not a number"),
+                 (lambda *a: torch.zeros(3), "not a number"),
+                 (raises, "raised RuntimeError")]
+
+# ---- lesson 11: kl_to_uniform --------------------------------------------------------------------
+
+
+def kl_right(counts):
+    p = counts.double() / counts.sum()
+    return float(torch.special.xlogy(p, p * len(p)).sum())
+
+
+def _shares(c):
+    return c.double() / c.sum()
+
+
+KL_RIGHT = [kl_right, lambda c: gl.evaluate.kl_to_uniform(c),
+            lambda c: sum(float(p * math.log(p * len(c))) for p in _shares(c) if p > 0)]
+KL_WRONG = [(lambda c: float((_shares(c) * (_shares(c) * len(c)).log()).sum()), "0·log 0"),   # nan at empty modes
+            (lambda c: float((1 / len(c) * (1 / len(c) / _shares(c)).log()).sum()), "KL(uniform ‖ p)"),
+            (lambda c: kl_right(c) / math.log(2), "natural log"),                            # bits, not nats
+            (lambda c: float(torch.special.xlogy(c.double(), c * len(c)).sum()), "shares"),   # counts, not shares
+            (lambda c: 0.0, "shares"),                                                        # ignores its input
+            (lambda c: "0", "not a number"),
+            (raises, "raised RuntimeError")]
+
 # ---- the catalogue ------------------------------------------------------------------------------
 
 CATALOGUE = {  # check: (right answers, wrong answers with the words their hint must contain)
@@ -501,6 +555,8 @@ CATALOGUE = {  # check: (right answers, wrong answers with the words their hint 
     "pack": (PACK_RIGHT, PACK_WRONG),
     "alternating_step": (ALT_RIGHT, ALT_WRONG),
     "dirac_r1_field": (DIRAC_RIGHT, DIRAC_WRONG),
+    "frechet_distance": (FRECHET_RIGHT, FRECHET_WRONG),
+    "kl_to_uniform": (KL_RIGHT, KL_WRONG),
 }
 WRONG = [(name, i) for name, (_, wrong) in CATALOGUE.items() for i in range(len(wrong))]
 RIGHT = [(name, i) for name, (right, _) in CATALOGUE.items() for i in range(len(right))]

@@ -69,7 +69,7 @@ def notebook_uses():
         code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
                          if c["cell_type"] == "code")
         paths = re.findall(r"\bgl((?:\.\w+)+)", code)
-        paths += ["." + m for m in re.findall(r"(?<![\w.])((?:remedies|games)(?:\.\w+)+)", code)
+        paths += ["." + m for m in re.findall(r"(?<![\w.])((?:remedies|games|digits|evaluate|image_gans|image_views)(?:\.\w+)+)", code)
                   if re.search(r"from ganlessons import .*\b" + m.split(".")[0], code)]
         for p in paths:
             for depth in range(1, p.count(".") + 1):

@@ -8,6 +8,7 @@ from .lessons_00_02 import c_g_at_collapse, fraction_right_of_zero, hand_generat
     value_on_logits
 from .lessons_03_04 import discriminator_step, linear_uniform_kurtosis, train_step
 from .lessons_05_09 import alternating_step, dirac_r1_field, modes_covered, pack, saturating_slope, wilson
+from .lessons_10_11 import frechet_distance, kl_to_uniform
 
 __all__ = ["Verdict", "verdict",
            "fraction_right_of_zero",                                   # lesson 00
@@ -19,4 +20,6 @@ __all__ = ["Verdict", "verdict",
            "wilson",                                                   # lesson 06
            "modes_covered",                                            # lesson 07
            "pack",                                                     # lesson 08
-           "alternating_step", "dirac_r1_field"]                       # lesson 09
+           "alternating_step", "dirac_r1_field",                       # lesson 09
+           "frechet_distance",                                         # lesson 10
+           "kl_to_uniform"]                                            # lesson 11
