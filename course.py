@@ -7,6 +7,7 @@
     python3 course.py site                # render the stored notebooks as a static website in site/
     python3 course.py execute NB.ipynb…   # re-run notebooks top to bottom in a fresh kernel, save
     python3 course.py bench               # time each lesson and its peak memory against the budgets
+    python3 course.py reproduce 08        # re-create a lesson's paper-scale results file (notebooks/results/)
 
 Extra arguments after `test` or `check` go to pytest, e.g.
 `python3 course.py test notebooks/01_meet_the_two_players.ipynb`.
@@ -163,6 +164,17 @@ def pytest(*args):
     return wait([PYTHON, "-m", "pytest", *args], cwd=ROOT)
 
 
+def reproduce(args):
+    """Run benchmarks/reproduce_NN.py, which rewrites notebooks/results/ for lesson NN (minutes to an hour)."""
+    scripts = sorted(p.stem.split("_")[1] for p in (ROOT / "benchmarks").glob("reproduce_*.py"))
+    if len(args) != 1 or args[0] not in scripts:
+        print(f"usage: python3 course.py reproduce NN, with NN one of {', '.join(scripts)}")
+        return 2
+    ensure_venv("test")
+    run(PYTHON, ROOT / "benchmarks" / f"reproduce_{args[0]}.py", cwd=ROOT)
+    return 0
+
+
 def main(argv):
     command = argv[0] if argv else "help"
     if command == "lab":
@@ -188,6 +200,8 @@ def main(argv):
     elif command == "bench":
         ensure_venv("test")
         run(PYTHON, ROOT / "benchmarks" / "lessons.py", *argv[1:], cwd=ROOT)
+    elif command == "reproduce":
+        return reproduce(argv[1:])
     else:
         print(__doc__)
         return 0 if command in ("help", "-h", "--help") else 2

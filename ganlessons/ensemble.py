@@ -124,7 +124,7 @@ def draw(dist, n, generators, dtype=torch.float32):
 
 
 def bce(logits, label):
-    """Per-run mean BCE with logits of shape (N, m, 1) against a constant label: shape (N,) (lesson 01)."""
+    """Per-run mean BCE with logits of shape (N, m, 1) against a constant label: shape (N,) (lesson 08)."""
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label),
                                               reduction="none").flatten(1).mean(1)
 
@@ -135,7 +135,7 @@ G_LOSSES_MANY = {"non_saturating": lambda fake: bce(fake, 1.0),            # −
 
 
 def descend(opt, loss):
-    """One optimizer step on per-run losses (N,): runs are independent, so the sum's gradient is each run's (lesson 01)."""
+    """One optimizer step on per-run losses (N,): runs are independent, so the sum's gradient is each run's (lesson 08)."""
     opt.zero_grad()
     loss.sum().backward()
     opt.step()
@@ -149,7 +149,7 @@ def _r1(D, real, gamma):
 
 
 def d_step(G, D, opt_d, real, z, *, r1_gamma=0.0, joint=True):
-    """Block 1 for all runs: ½·BCE(D(x), 1) + ½·BCE(D(G(z).detach()), 0) per run (lesson 01).
+    """Block 1 for all runs: ½·BCE(D(x), 1) + ½·BCE(D(G(z).detach()), 0) per run (lesson 08).
 
     Returns per-run loss and the real and fake logits (N, m, 1). joint=True judges real and
     fake in one call of D (faster); a D that looks at its batch as a whole (minibatch std)

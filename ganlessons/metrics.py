@@ -8,7 +8,7 @@ from .data import GaussianMixture
 
 __all__ = ["cdf_1d", "wasserstein_1d", "nearest_mode", "mode_shares", "wilson_interval", "mean_se",
            "covers_modes", "EVAL_SIZE", "high_quality", "mode_counts", "modes_covered", "hq_share", "reverse_kl",
-           "mode_balance", "mode_report", "spread_ratio", "local_spread_ratio"]
+           "mode_balance", "mode_report", "spread_ratio", "local_spread_ratio", "reverse_kl_hq", "paper_report"]
 
 
 def cdf_1d(dist, x):
@@ -184,3 +184,29 @@ def local_spread_ratio(samples, neighbours=10):
     local = x[near] - x[near].mean(dim=1, keepdim=True)
     eig = torch.linalg.eigvalsh(local.transpose(1, 2) @ local / k)      # ascending, (n, dim)
     return float((eig[:, -2] / eig[:, -1].clamp(min=1e-300)).median())
+
+
+# --- The papers' way (lesson 08's results file): PacGAN's code builds the mode histogram from
+# high-quality samples only, so its reverse KL ignores samples that are nowhere near a mode.
+
+def reverse_kl_hq(samples, dist, k=3.0):
+    """KL(p ‖ w) = Σₖ p(k)·log(p(k)/w(k)), p = histogram of the HQ samples over their nearest modes (lesson 07).
+
+    As PacGAN's code counts them: only samples within k standard deviations of their nearest
+    centre enter the histogram; w are the mixture's weights (uniform for ring and grid); empty
+    bins add 0 (0·log 0 = 0), so one mode alone gives log(modes). With no HQ sample at all the
+    histogram is empty and the value is undefined: nan.
+    """
+    counts = mode_counts(samples, dist, k).double()
+    if counts.sum() == 0:
+        return float("nan")
+    p, w = counts / counts.sum(), dist.weights.double()
+    return float(torch.where(p > 0, p * (p / w).log(), torch.zeros_like(p)).sum())
+
+
+def paper_report(samples, dist, k=3.0):
+    """Modes covered, % HQ and the HQ-only reverse KL, computed as VEEGAN and PacGAN do (lesson 07)."""
+    x = _finite("samples", samples, dist)
+    return {"modes": modes_covered(x, dist, k), "hq_percent": 100 * hq_share(x, dist, k),
+            "reverse_kl": reverse_kl_hq(x, dist, k)}
+

@@ -1,43 +1,68 @@
-"""Remedies for mode collapse as named, documented training options (lesson 08).
+"""Remedies for mode collapse as published, each a named method with its paper (lesson 08).
 
-`train_2d(target, remedy=..., seeds=...)` trains one 2-D GAN per seed, all at once, on the
-batched engine of `ganlessons.ensemble` (the one `train_many` uses), with one of REMEDIES. Each
-remedy changes one thing of the vanilla GAN, and plugs into the engine as its discriminator
-(stacked by `StackedDiscriminator`) and its iteration (ITERATIONS[remedy]: its D and G updates):
+`train_2d(target, method, seeds=...)` trains one 2-D GAN per seed, all at once, on the package's
+one batched engine (`ganlessons.ensemble`: stacked players, `draw`, `d_step`, `g_step`, `run`).
+A method is a discriminator (stacked by `StackedDiscriminator`) and an iteration (its D and G
+updates). METHODS lists them:
 
-- "none": the vanilla GAN (non-saturating loss): the baseline, equal to `train_many`.
-- "pac2", "pac4": packing (PacGAN, Lin et al. 2018). D judges `pac` samples at once, all real or
-  all fake, concatenated into one input. A generator that repeats itself makes packs that look
-  unlike real packs, so D can punish missing variety.
+- "vanilla": the GAN of Goodfellow et al. (2014): one D step, one G step.
+- "vanilla_d5": the same with 5 D steps per G step: the control with the D work of "unrolled5"
+  (5 look-ahead steps) and of "wgan_gp" (5 critic steps), so that a remedy's gain is not just
+  "more D training".
+- "unrolled5", "unrolled10": unrolled GAN (Metz et al. 2017). G's loss is computed against D
+  after `unroll` further Adam steps (each on a fresh batch) that are kept in the autograd graph,
+  so G's gradient flows back through them (second order): G sees how D would react to its move.
+  The look-ahead steps are thrown away; D itself takes one ordinary step per iteration.
+- "pac2", "pac4": PacGAN (Lin et al. 2018). D judges packs of `pac` samples, all real or all
+  fake, concatenated into one input. As in the paper, a step uses `batch_size` packs, so G and the
+  data each supply pac · batch_size samples.
 - "minibatch_std": minibatch standard deviation (Karras et al. 2018, ProGAN). Before its last
-  layer D gets one extra feature: the spread of its features across a group of `group_size`
-  samples. Fakes that are too alike have a spread real data never has.
-- "unrolled": unrolled D (Metz et al. 2017). G's update looks `unroll` D-steps ahead: D is
-  trained `unroll` more steps, G steps against that future D, then D (and its optimizer) is put
-  back. This is the first-order variant of common re-implementations: no gradient flows back
-  through the unrolled steps (Metz et al. backpropagate through them).
-- "wgan_gp": WGAN with gradient penalty (Gulrajani et al. 2017). D becomes a critic that scores
-  realness with an unbounded number, trained `n_critic` times per G step on
-  E[D(fake)] − E[D(real)] + gp_weight·E[(‖∇D(x̂)‖ − 1)²] at points x̂ between real and fake;
-  G maximises E[D(fake)].
+  layer D gets one extra feature: the spread of its features across groups of 4 samples.
+- "wgan_gp": WGAN with gradient penalty (Gulrajani et al. 2017): a critic trained 5 times per G
+  step on E[D(fake)] − E[D(real)] + 10·E[(‖∇D(x̂)‖ − 1)²] at random points x̂ between real and
+  fake; G maximises E[D(fake)]. Each run draws its x̂ from a random stream of its own.
 """
 import copy
+import math
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import torch
 from torch import nn
 
 from . import _validate as validate
-from .data import noise as noise_prior
-from .ensemble import StackedMLP, d_step, descend, draw, g_step, run, valid_seeds
+from .data import event_dim, noise as noise_prior
+from .ensemble import G_LOSSES_MANY, StackedMLP, bce, d_step, descend, draw, g_step, run, valid_seeds
 from .models import ACTIVATIONS, Discriminator, Generator, _hidden, _init, _mlp
 from .train import make_optimizer
 
-__all__ = ["REMEDIES", "pack", "Packed", "minibatch_std_feature", "MinibatchStdDiscriminator",
-           "make_discriminators", "StackedDiscriminator", "unrolled_g_step", "gradient_penalty",
-           "wgan_gp_d_step", "wgan_g_step", "ITERATIONS", "train_2d"]
+__all__ = ["Method", "METHODS", "pack", "Packed", "minibatch_std_feature", "MinibatchStdDiscriminator",
+           "make_discriminators", "StackedDiscriminator", "with_params", "adam_state", "adam_update",
+           "unrolled_discriminator", "unrolled_g_loss", "gradient_penalty", "wgan_gp_d_step", "Trained", "train_2d"]
 
-REMEDIES = ("none", "pac2", "pac4", "minibatch_std", "unrolled", "wgan_gp")
+
+@dataclass(frozen=True)
+class Method:
+    """A training method: its paper, D steps per G step, packing, look-ahead and loss (lesson 08)."""
+    paper: str
+    d_steps: int = 1          # real D (or critic) updates per G update
+    pac: int = 1              # samples per D input (PacGAN)
+    unroll: int = 0           # differentiable look-ahead D steps (unrolled GAN)
+    minibatch_std: bool = False
+    wgan_gp: bool = False
+    gp_weight: float = 10.0   # WGAN-GP's λ
+
+
+METHODS = {
+    "vanilla": Method("Goodfellow et al. 2014"),
+    "vanilla_d5": Method("Goodfellow et al. 2014, k = 5 D steps per G step", d_steps=5),
+    "unrolled5": Method("Metz et al. 2017, 5 unrolled steps", unroll=5),
+    "unrolled10": Method("Metz et al. 2017, 10 unrolled steps", unroll=10),
+    "pac2": Method("Lin et al. 2018 (PacGAN2)", pac=2),
+    "pac4": Method("Lin et al. 2018 (PacGAN4)", pac=4),
+    "minibatch_std": Method("Karras et al. 2018 (ProGAN)", minibatch_std=True),
+    "wgan_gp": Method("Gulrajani et al. 2017", d_steps=5, wgan_gp=True),
+}
 
 
 def pack(x, pac):
@@ -99,14 +124,14 @@ class MinibatchStdDiscriminator(nn.Module):
         return self.head(torch.cat([h, minibatch_std_feature(h, self.group_size)], dim=-1)).squeeze(-1)
 
 
-def make_discriminators(remedy, seeds, x_dim=2, hidden=(64, 64), generators=None):
-    """One discriminator per seed, as the remedy needs it: packed, minibatch-std or plain (lesson 08)."""
-    validate.choice("remedy", remedy, REMEDIES)
-    make = {"pac2": lambda g: Packed(Discriminator(2 * x_dim, hidden, generator=g), 2),
-            "pac4": lambda g: Packed(Discriminator(4 * x_dim, hidden, generator=g), 4),
-            "minibatch_std": lambda g: MinibatchStdDiscriminator(x_dim, hidden, generator=g)}
-    generators = generators or [torch.Generator().manual_seed(s) for s in seeds]
-    return [make.get(remedy, lambda g: Discriminator(x_dim, hidden, generator=g))(g) for g in generators]
+def make_discriminators(method, generators, x_dim=2, hidden=(64, 64), activation="leaky_relu"):
+    """One discriminator per run generator, as `method` needs it: packed, minibatch-std or plain (lesson 08)."""
+    m = METHODS[validate.choice("method", method, tuple(METHODS))]
+    if m.minibatch_std:
+        return [MinibatchStdDiscriminator(x_dim, hidden, activation, generator=g) for g in generators]
+    if m.pac > 1:
+        return [Packed(Discriminator(m.pac * x_dim, hidden, activation, generator=g), m.pac) for g in generators]
+    return [Discriminator(x_dim, hidden, activation, generator=g) for g in generators]
 
 
 class StackedDiscriminator:
@@ -135,112 +160,144 @@ class StackedDiscriminator:
         return self.head(torch.cat([h, minibatch_std_feature(h, self.group_size)], dim=-1))
 
 
-def unrolled_g_step(G, D, opt_g, opt_d, draw_real, draw_z, unroll=5):
-    """G steps against D trained `unroll` steps further; then D and its optimizer are restored (lesson 08)."""
-    validate.count("unroll", unroll)
-    saved = [p.detach().clone() for p in D.parameters()]
-    saved_opt = copy.deepcopy(opt_d.state_dict())
-    for _ in range(unroll):
-        d_step(G, D, opt_d, draw_real(), draw_z(), joint=False)
-    loss, _ = g_step(G, D, opt_g, draw_z())
-    with torch.no_grad():
-        for p, old in zip(D.parameters(), saved):
-            p.copy_(old)
-    opt_d.load_state_dict(saved_opt)
-    return loss
+# --- Unrolled GAN (Metz et al. 2017), second order
+
+def with_params(D, params):
+    """A stacked plain D that computes with `params` (tensors in D.parameters()' order) instead of its own (lesson 08)."""
+    twin = copy.copy(D.body)
+    twin.weights, twin.biases = list(params[0::2]), list(params[1::2])
+    return twin
 
 
-def gradient_penalty(D, real, fake, generator):
-    """Per run E[(‖∇ₓD(x̂)‖ − 1)²] at random points x̂ between real and fake, (N, n, d) → (N,) (lesson 08)."""
-    t = torch.rand(*real.shape[:-1], 1, generator=generator, dtype=real.dtype)
+def adam_state(opt):
+    """(params, first moments, second moments, steps taken, lr, betas, eps) of a one-group torch Adam (lesson 08)."""
+    group = opt.param_groups[0]
+    params = group["params"]
+    states = [opt.state.get(p, {}) for p in params]
+    m = [s["exp_avg"] if "exp_avg" in s else torch.zeros_like(p) for s, p in zip(states, params)]
+    v = [s["exp_avg_sq"] if "exp_avg_sq" in s else torch.zeros_like(p) for s, p in zip(states, params)]
+    t = int(states[0]["step"]) if "step" in states[0] else 0
+    return params, m, v, t, group["lr"], group["betas"], group["eps"]
+
+
+def adam_update(params, grads, m, v, t, lr, betas, eps):
+    """torch.optim.Adam's step t+1 as a differentiable function: (new params, m, v) (lesson 08)."""
+    b1, b2 = betas
+    t += 1
+    m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, grads)]
+    v = [b2 * vi + (1 - b2) * g * g for vi, g in zip(v, grads)]
+    step, root = lr / (1 - b1 ** t), math.sqrt(1 - b2 ** t)
+    return [p - step * mi / (vi.sqrt() / root + eps) for p, mi, vi in zip(params, m, v)], m, v
+
+
+def unrolled_discriminator(G, D, opt_d, batches):
+    """D after len(batches) further Adam steps on (real, z) batches, kept in the autograd graph (lesson 08).
+
+    Each look-ahead step is D's own Adam step (its moments and step count included) on
+    ½·BCE(D(x), 1) + ½·BCE(D(G(z)), 0), with the fakes NOT detached and the step differentiable
+    (create_graph=True): the returned D's weights are functions of G's weights (Metz et al.'s
+    second-order term). D itself and its optimizer are not changed.
+    """
+    params, m, v, t, lr, betas, eps = adam_state(opt_d)
+    current = [p.detach().requires_grad_() for p in params]
+    for real, z in batches:
+        Dk = with_params(D, current)
+        loss = 0.5 * bce(Dk(real), 1.0) + 0.5 * bce(Dk(G(z)), 0.0)
+        grads = torch.autograd.grad(loss.sum(), current, create_graph=True)
+        current, m, v = adam_update(current, grads, m, v, t, lr, betas, eps)
+        t += 1
+    return with_params(D, current)
+
+
+def unrolled_g_loss(G, D, opt_d, batches, z, g_loss="non_saturating"):
+    """G's per-run loss against D unrolled len(batches) steps ahead; its gradient is second order (lesson 08)."""
+    return G_LOSSES_MANY[g_loss](unrolled_discriminator(G, D, opt_d, batches)(G(z)))
+
+
+# --- WGAN-GP (Gulrajani et al. 2017)
+
+def gradient_penalty(D, real, fake, generators):
+    """Per run E[(‖∇ₓD(x̂)‖ − 1)²] at x̂ = t·real + (1 − t)·fake, t ~ U(0, 1) from each run's generator: (N,) (lesson 08)."""
+    t = torch.stack([torch.rand(real.shape[-2], 1, generator=g, dtype=real.dtype) for g in generators])
     between = (t * real + (1 - t) * fake).requires_grad_(True)
     grad, = torch.autograd.grad(D(between).sum(), between, create_graph=True)
     return ((grad.norm(dim=-1) - 1) ** 2).mean(dim=-1)
 
 
-def wgan_gp_d_step(G, D, opt_d, real, z, generator, gp_weight=0.1):
+def wgan_gp_d_step(G, D, opt_d, real, z, generators, gp_weight=10.0):
     """One critic update per run: E[D(fake)] − E[D(real)] + gp_weight · gradient penalty (lesson 08)."""
     with torch.no_grad():
         fake = G(z)
-    loss = D(fake).mean(dim=(-2, -1)) - D(real).mean(dim=(-2, -1)) \
-        + gp_weight * gradient_penalty(D, real, fake, generator)
+    loss = D(fake).flatten(1).mean(1) - D(real).flatten(1).mean(1) \
+        + gp_weight * gradient_penalty(D, real, fake, generators)
     descend(opt_d, loss)
     return loss.detach()
 
 
-def wgan_g_step(G, D, opt_g, z):
-    """One generator update per run of WGAN: minimise −E[D(G(z))] (lesson 08)."""
-    return g_step(G, D, opt_g, z, "wgan")[0]
+def _iteration(method, p):
+    """One training iteration of all runs with `method`: its D update(s), then its G update; (d_loss, g_loss)."""
+    for _ in range(method.d_steps):
+        real, z = p.draw_real(), p.draw_z()
+        if method.wgan_gp:
+            dl = wgan_gp_d_step(p.G, p.D, p.opt_d, real, z, p.gp_gens, method.gp_weight)
+        else:
+            dl = d_step(p.G, p.D, p.opt_d, real, z, joint=not method.minibatch_std)[0]
+    if method.wgan_gp:
+        return dl, g_step(p.G, p.D, p.opt_g, p.draw_z(), "wgan")[0]
+    if method.unroll:
+        batches = [(p.draw_real(), p.draw_z()) for _ in range(method.unroll)]
+        loss = unrolled_g_loss(p.G, p.D, p.opt_d, batches, p.draw_z(), p.g_loss)
+        p.opt_g.zero_grad()
+        grads = torch.autograd.grad(loss.sum(), p.G.parameters())
+        for param, grad in zip(p.G.parameters(), grads):
+            param.grad = grad
+        p.opt_g.step()
+        return dl, loss.detach()
+    return dl, g_step(p.G, p.D, p.opt_g, p.draw_z(), p.g_loss)[0]
 
 
-def _vanilla(p):
-    """One D update on real and detached fakes, one G update with the non-saturating loss."""
-    dl = d_step(p.G, p.D, p.opt_d, p.draw_real(), p.draw_z(), joint=False)[0]
-    return dl, g_step(p.G, p.D, p.opt_g, p.draw_z())[0]
+@dataclass
+class Trained:
+    """What train_2d returns: stacked players, per-step losses (2, steps, N) and {step: (N, n, 2)} snapshots (lesson 08)."""
+    method: str
+    seeds: tuple
+    G: StackedMLP
+    D: StackedDiscriminator
+    losses: torch.Tensor
+    snapshots: dict = field(default_factory=dict)
 
 
-def _unrolled(p):
-    """The vanilla D update, then G's update against D unrolled `unroll` steps ahead."""
-    dl = d_step(p.G, p.D, p.opt_d, p.draw_real(), p.draw_z(), joint=False)[0]
-    return dl, unrolled_g_step(p.G, p.D, p.opt_g, p.opt_d, p.draw_real, p.draw_z, p.unroll)
+def train_2d(target, method="vanilla", *, seeds=range(8), steps=2000, batch_size=256, z_dim=2, hidden=(128, 128),
+             g_activation="tanh", d_activation="tanh", lr_g=1e-3, lr_d=1e-3, betas=(0.5, 0.999),
+             g_loss="non_saturating", snapshot_at=None, snapshot_size=2500, dtype=torch.float32, progress=False):
+    """Train one GAN per seed with `method` (a key of METHODS), all at once; return a Trained (lesson 08).
 
-
-def _wgan_gp(p):
-    """`n_critic` critic updates with the gradient penalty, then one WGAN generator update."""
-    for _ in range(p.n_critic):
-        dl = wgan_gp_d_step(p.G, p.D, p.opt_d, p.draw_real(), p.draw_z(), p.noise_gen, p.gp_weight)
-    return dl, wgan_g_step(p.G, p.D, p.opt_g, p.draw_z())
-
-
-# Each remedy's iteration: its D update(s), then its G update, for all runs; returns per-run
-# (d_loss, g_loss). The argument holds the players, optimizers, draws and the remedy's settings.
-ITERATIONS = {"none": _vanilla, "pac2": _vanilla, "pac4": _vanilla, "minibatch_std": _vanilla,
-              "unrolled": _unrolled, "wgan_gp": _wgan_gp}
-
-
-def _targets(target, n):
-    """One target per run: a distribution for all runs, or a list with one per seed, all of one dimension."""
-    targets = list(target) if isinstance(target, (list, tuple)) else [target] * n
-    shapes = {tuple(getattr(t, "event_shape", ())) for t in targets}
-    if len(targets) != n or len(shapes) != 1 or len(next(iter(shapes))) != 1:
-        validate.fail("target", f"{len(targets)} target(s) of event shapes {sorted(shapes)}",
-                   f"one distribution, or a list of {n} (one per seed) of one dimension")
-    return targets
-
-
-def train_2d(target, remedy="none", *, seeds=range(5), steps=1500, batch_size=128, z_dim=2,
-             hidden=(64, 64), lr=1e-3, betas=(0.5, 0.999), unroll=5, n_critic=5, gp_weight=0.1,
-             snapshot_at=None, snapshot_size=2500, progress=True):
-    """Train one GAN per seed with `remedy`, all at once; return (G, D, {step: (N, size, dim) samples}) (lesson 08).
-
-    `target` is one distribution for every run, or a list with one per seed (runs on
-    different targets can share one batched program). Run i's G and D start from
-    torch.Generator().manual_seed(seeds[i]) and its data and noise come from a second generator
-    with that seed, as in `train_many` (so remedy="none" is train_many's run to round-off).
-    Snapshots (default: only at the end) hold `snapshot_size` samples of each run's fixed noise
-    batch. Adam with `lr`, `betas` for both players. `progress` shows a progress bar.
+    Run i's G and D start from torch.Generator().manual_seed(seeds[i]); its data and noise come
+    from a second generator with that seed, and (WGAN-GP) its interpolation points from a third,
+    seeded seeds[i] + 1_000_003, so a run is the same alone or batched with others. Each D step
+    sees `batch_size` real and `batch_size` fake D inputs (packs, for PacGAN). Snapshots (default:
+    only at the end) hold `snapshot_size` samples of each run's fixed noise batch.
     """
-    validate.choice("remedy", remedy, REMEDIES)
+    m = METHODS[validate.choice("method", method, tuple(METHODS))]
     seeds = valid_seeds(seeds)
-    for name, value, least in (("steps", steps, 0), ("batch_size", batch_size, 4), ("n_critic", n_critic, 1),
-                               ("snapshot_size", snapshot_size, 1), ("unroll", unroll, 1)):
+    for name, value, least in (("steps", steps, 0), ("batch_size", batch_size, 4), ("snapshot_size", snapshot_size, 1)):
         validate.count(name, value, least)
-    validate.non_negative("gp_weight", gp_weight)
-    targets = _targets(target, len(seeds))
-    x_dim = targets[0].event_shape[0]
+    validate.choice("g_loss", g_loss, ("non_saturating", "saturating"))
+    x_dim = event_dim("target", target)
     inits = [torch.Generator().manual_seed(s) for s in seeds]
-    G = StackedMLP([Generator(z_dim, x_dim, hidden, generator=g) for g in inits])
-    D = StackedDiscriminator(make_discriminators(remedy, seeds, x_dim, hidden, inits))
-    opt_g = make_optimizer(G.parameters(), lr=lr, betas=betas, lr_of="lr")
-    opt_d = make_optimizer(D.parameters(), lr=lr, betas=betas, lr_of="lr")
+    G = StackedMLP([Generator(z_dim, x_dim, hidden, g_activation, generator=g).to(dtype) for g in inits])
+    D = StackedDiscriminator([d.to(dtype) for d in make_discriminators(method, inits, x_dim, hidden, d_activation)])
+    opt_g = make_optimizer(G.parameters(), lr=lr_g, betas=betas, lr_of="lr_g")
+    opt_d = make_optimizer(D.parameters(), lr=lr_d, betas=betas, lr_of="lr_d")
     prior, data_gens = noise_prior(z_dim), [torch.Generator().manual_seed(s) for s in seeds]
-    p = SimpleNamespace(G=G, D=D, opt_g=opt_g, opt_d=opt_d, unroll=unroll, n_critic=n_critic, gp_weight=gp_weight,
-                        draw_real=lambda: draw(targets, batch_size, data_gens),
-                        draw_z=lambda: draw(prior, batch_size, data_gens),
-                        noise_gen=torch.Generator().manual_seed(seeds[0] + 1_000_003))  # the penalty's mixing weights
-    snap_z = draw(prior, snapshot_size, [torch.Generator().manual_seed(s) for s in seeds])
-    advice = f"Try a smaller learning rate (lr={lr})" + (" or a larger gp_weight." if remedy == "wgan_gp" else ".")
-    _, snapshots = run(G, lambda step: ITERATIONS[remedy](p), steps, seeds, ("d_loss", "g_loss"),
-                       snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z, advice=advice,
-                       progress=progress)
-    return G, D, snapshots
+    n = batch_size * m.pac
+    p = SimpleNamespace(G=G, D=D, opt_g=opt_g, opt_d=opt_d, g_loss=g_loss,
+                        draw_real=lambda: draw(target, n, data_gens, dtype),
+                        draw_z=lambda: draw(prior, n, data_gens, dtype),
+                        gp_gens=[torch.Generator().manual_seed(s + 1_000_003) for s in seeds])
+    snap_z = draw(prior, snapshot_size, [torch.Generator().manual_seed(s) for s in seeds], dtype)
+    advice = f"Try smaller learning rates (lr_g={lr_g}, lr_d={lr_d})."
+    losses, snapshots = run(G, lambda step: _iteration(m, p), steps, seeds, ("d_loss", "g_loss"),
+                            snapshot_at={steps} if snapshot_at is None else snapshot_at, snap_z=snap_z,
+                            progress=progress, advice=advice)
+    return Trained(method, seeds, G, D, losses, snapshots)

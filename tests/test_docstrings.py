@@ -28,7 +28,10 @@ SKIP = {"ganlessons.check", "ganlessons._validate"}
 CONDITIONAL = {"ganlessons.losses.r1_penalty": (9, "r1_gamma")}      # d_step calls it only if r1_gamma > 0
 # Public helpers no lesson uses (the tests use them as references); the test checks that is still so.
 NOT_IN_LESSONS = {"ganlessons.games.dirac_value": "the Dirac-GAN value whose gradient field dirac_field is",
-                  "ganlessons.metrics.spread_ratio": "the global spread; lesson 07 uses local_spread_ratio"}
+                  "ganlessons.metrics.spread_ratio": "the global spread; lesson 07 uses local_spread_ratio",
+                  "ganlessons.metrics.reverse_kl": "the all-samples variant; lessons 07-08 use PacGAN's HQ-only reverse_kl_hq",
+                  "ganlessons.metrics.mode_report": "the all-samples report; lessons 07-08 use paper_report",
+                  "ganlessons.remedies.Method": "the record type of METHODS, which lesson 08 lists"}
 
 
 def modules():
@@ -148,5 +151,5 @@ def test_lesson_tag_names_the_first_lesson_that_uses_it(obj):
 
 def test_the_search_finds_direct_and_indirect_uses():
     assert FIRST[gl.train_gan] == 1 and FIRST[gl.widgets.Playground] == 4
-    assert FIRST[gl.ensemble.d_step] == FIRST[gl.train_many]          # only through train_many
+    assert FIRST[gl.ensemble.g_step] == FIRST[gl.train_many]          # only through train_many
     assert FIRST[gl.remedies.StackedDiscriminator] == 8

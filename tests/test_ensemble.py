@@ -33,7 +33,8 @@ def test_run_snapshots_records_and_stops_at_the_first_non_finite_run():
 
 def test_train_2d_stops_a_diverging_run_and_says_what_to_try():
     with pytest.raises(gl.TrainingDiverged, match=r"at step \d+ in run \d \(seed [01]\): .*nan.*smaller learning rate"):
-        R.train_2d(gl.ring(), "none", seeds=(0, 1), steps=30, batch_size=16, hidden=(8, 8), lr=1e12)
+        R.train_2d(gl.ring(), "vanilla", seeds=(0, 1), steps=30, batch_size=16, hidden=(8, 8), lr_g=1e12, lr_d=1e12,
+                   g_activation="relu", d_activation="leaky_relu")
 
 
 @pytest.mark.parametrize("repeat", [True, False])

@@ -30,7 +30,7 @@ def density_1d(target=None, real=None, fake=None, lo=-4.0, hi=4.0, bins=60, ax=N
 
 
 def generator_curve(G, lo=-3.0, hi=3.0, ax=None, label="G(z)"):
-    """The 1-D generator as a function z ↦ G(z) on [lo, hi] (lesson 07)."""
+    """The 1-D generator as a function z ↦ G(z) on [lo, hi] (lesson 01)."""
     fig, ax = _owner(ax, figure)
     z = torch.linspace(lo, hi, 300)[:, None]
     with torch.no_grad():
