@@ -143,6 +143,8 @@ def digit_explorer(G, clf=None, walks=4, steps=8, rows=3, seed=0):
         digit_grid(images, "generated", steps, ax=ax, legend=False,
                    title=f"G(z, y={digit.value}) along noise walk {walk.value}, row after row")
         picture.value = png_bytes(fig)
+        width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
+        picture.layout.width, picture.layout.height = f"{width}px", f"{height}px"   # shown at its own size
         if clf is not None:
             read = (clf(images).argmax(1) == int(digit.value)).float().mean()
             caption.value = f"the classifier reads {read:.0%} of these as a {digit.value}"
