@@ -6,7 +6,8 @@ Checks are called as gl.check.<name>(your_fn); the package is not star-imported.
 from ._base import Verdict, verdict
 from .lessons_00_02 import c_g_at_collapse, fraction_right_of_zero, hand_generator, optimal_d_from_log_densities, \
     value_on_logits
-from .lessons_03_04 import discriminator_step, linear_uniform_kurtosis, train_step
+from .lessons_03 import train_step
+from .lessons_04 import discriminator_step, linear_uniform_kurtosis
 from .lessons_05_09 import alternating_step, dirac_r1_field, modes_covered, pack, saturating_slope, wilson
 from .lessons_10_11 import frechet_distance, kl_to_uniform
 
