@@ -48,3 +48,12 @@ def chromium_launch(playwright_api):
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"the browser test needs Chromium at {CHROMIUM}, which is not there")
     return dict(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_api, chromium_launch):
+    """Headless Chromium for one test module (skipped without one, failing in CI); pages open in tabs of their own."""
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(**chromium_launch)
+        yield browser
+        browser.close()

@@ -136,15 +136,6 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(playwright_api, chromium_launch):
-    """Headless Chromium (skipped without one, failing in CI: tests/conftest.py); each lesson opens in a tab of its own."""
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(**chromium_launch)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def page(browser, lab):
     """Lesson 04 open in headless Chromium, every cell run, the kernel idle."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -35,14 +35,6 @@ def site(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser(playwright_api, chromium_launch):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(**chromium_launch)
-        yield browser
-        browser.close()
-
-
 def stored_alts(notebook):
     """The alt text stored with each PNG figure of the notebook (None where a figure has none)."""
     nb = nbformat.read(notebook, as_version=4)
