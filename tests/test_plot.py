@@ -40,3 +40,15 @@ def test_vector_field_trajectory_and_losses():
     h = gl.train_gan(G, D, gl.mixture_1d(), steps=5, progress=False)
     fig = gl.plot.losses(h)
     assert [line.get_label() for line in fig.axes[0].get_lines()] == ["D loss", "G loss"]
+
+
+def test_method_curves_tell_methods_apart_without_colour_and_never_use_real_or_fake():
+    curves = {name: [float(i + k) for k in range(5)] for i, name in enumerate(("a", "b", "c", "d", "e"))}
+    fig = gl.plot.method_curves(range(0, 500, 100), curves, "modes covered", of=8, title="ring")
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if line.get_label() in curves]
+    assert [line.get_label() for line in lines] == list(curves)
+    assert len({(line.get_linestyle(), line.get_marker()) for line in lines}) == len(lines)
+    assert not {to_rgb(line.get_color()) for line in lines} & {to_rgb(gl.plot.REAL), to_rgb(gl.plot.FAKE)}
+    assert ax.get_ylabel() == "modes covered" and ax.get_title() == "ring"
+    assert any(line.get_label() == "all modes" for line in ax.get_lines())

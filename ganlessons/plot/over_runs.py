@@ -8,7 +8,7 @@ from ._base import DISC, FAKE, REAL, figure, _numpy, _owner
 from .players import scatter_2d
 
 __all__ = ["LOSS_COLOURS", "LOSS_LABELS", "generator_costs", "runs", "gradient_sweep",
-           "gradient_histograms", "rates", "snapshots_2d", "metrics_over_time", "digit_clouds"]
+           "gradient_histograms", "rates", "snapshots_2d", "metrics_over_time", "method_curves", "digit_clouds"]
 
 
 # --- Lessons 05–06: the two generator losses, and statistics over many runs -------------------
@@ -111,6 +111,28 @@ def metrics_over_time(steps, reports, label=None, axes=None, color=FAKE):
         ax.set(xlabel="training step", ylabel=name)
     axes[0].axhline(reports[0]["of"], color=REAL, ls="--", lw=1, label="all modes")
     axes[0].legend(fontsize=7, loc="lower right")
+    return fig
+
+
+METHOD_STYLES = ("-", "--", ":", "-.")     # with a marker each, so the lines differ in greyscale too
+METHOD_MARKERS = ("o", "s", "^", "v", "D", "x", "+", "*")
+# near-black, blue, red, purple, brown, teal, pink, grey: none of them REAL's green or FAKE's orange
+METHOD_COLOURS = ("#222222", "#4e79a7", "#e15759", "#b07aa1", "#9c755f", "#76b7b2", "#ff9da7", "#bab0ac")
+
+
+def method_curves(steps, curves, ylabel, of=None, ax=None, title=None):
+    """One line per method {name: values at steps}, each its own line style and marker; `of` draws
+    the number of modes as a dashed line (lesson 08)."""
+    fig, ax = figure() if ax is None else (ax.figure, ax)
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(list(steps), _numpy(values), color=METHOD_COLOURS[i % len(METHOD_COLOURS)],
+                ls=METHOD_STYLES[i % len(METHOD_STYLES)], marker=METHOD_MARKERS[i % len(METHOD_MARKERS)],
+                ms=3, lw=1.1, markevery=4, label=name)
+    if of is not None:
+        ax.axhline(of, color=REAL, ls="--", lw=1, label="all modes")
+    ax.set(xlabel="training step", ylabel=ylabel)
+    if title:
+        ax.set_title(title, fontsize=9)
     return fig
 
 
